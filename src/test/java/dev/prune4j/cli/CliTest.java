@@ -1,0 +1,49 @@
+package dev.prune4j.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void versionAndHelp() {
+        Result v = run("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("prune4j "), v.out());
+        Result h = run("--help");
+        assertEquals(0, h.code());
+        assertTrue(h.out().contains("demo") && h.out().contains("bench"), h.out());
+    }
+
+    @Test
+    void unknownCommandIsBadUsageOnOneLine() {
+        Result r = run("frobnicate");
+        assertEquals(Main.BAD_INPUT, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("prune4j: "), r.err());
+    }
+
+    @Test
+    void demoJsonIsOneObjectAndPasses() throws Exception {
+        Result r = run("demo", "--json");
+        assertEquals(0, r.code(), r.err());
+        var node = Json.MAPPER.readTree(r.out());
+        assertTrue(node.isObject());
+        assertTrue(node.get("ok").asBoolean());
+        assertEquals(3, node.get("checks").size());
+    }
+}
