@@ -93,6 +93,11 @@ public final class SafeTensors {
             return t;
         }
 
+        /** The file, or the directory and number of shards, for messages. */
+        public String describeSource() {
+            return describeFiles();
+        }
+
         String describeFiles() {
             return files.size() == 1 ? files.getFirst().toString()
                     : files.getFirst().getParent() + " (" + files.size() + " safetensors shards)";
