@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * Writes a decoder as a Hugging Face checkpoint directory that any HF loader reads:
  * {@code config.json}, {@code model.safetensors} and the tokenizer files. A llama2.c model is
  * converted to the HF layout: q/k rows permuted from interleaved-pair RoPE to rotate-half RoPE,
- * as in shared/fixtures/stories260K-hf. The directory is assembled under a temporary name next
+ * as in shared/fixtures/stories260K-hf, and its tokenizer is copied as {@code tokenizer.bin}. The directory is assembled under a temporary name next
  * to the target and renamed at the end, so an interrupted run leaves no partial output.
  */
 public final class HfCheckpointWriter {
@@ -65,7 +65,9 @@ public final class HfCheckpointWriter {
                 Files.writeString(tmp.resolve("config.json"), JSON.writeValueAsString(configJson(cfg)) + "\n");
             }
             for (Path f : extras.tokenizerFiles()) {
-                Files.copy(f, tmp.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+                // a llama2.c tokenizer travels as tokenizer.bin, where prune4j looks for it next to a model
+                String name = f.getFileName().toString().endsWith(".bin") ? "tokenizer.bin" : f.getFileName().toString();
+                Files.copy(f, tmp.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
             if (Files.exists(out)) {
                 deleteTree(out);

@@ -37,7 +37,7 @@ class HfCheckpointWriterTest {
         for (String name : expected.tensors().keySet()) {
             assertArrayEquals(expected.require(name).toFloatArray(), written.require(name).toFloatArray(), name);
         }
-        assertTrue(Files.isRegularFile(out.resolve("tok512.bin")));
+        assertTrue(Files.isRegularFile(out.resolve("tokenizer.bin")));
         Model back = ModelLoader.load(out);
         LlamaConfig c = (LlamaConfig) back.architecture();
         assertEquals(Kernels.RopeLayout.HALF, c.ropeLayout());
