@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * The tokenizer of llama2.c ({@code tokenizer.bin} / {@code tok512.bin}): a SentencePiece-style
@@ -35,6 +36,7 @@ public final class Llama2cTokenizer implements Tokenizer {
     private final byte[][] pieces;
     private final float[] scores;
     private final Map<String, Integer> ids = new HashMap<>(); // piece bytes as ISO-8859-1 → first id
+    private final Map<Long, Integer> merges = new java.util.concurrent.ConcurrentHashMap<>(); // (a, b) → merged id or -1
 
     private Llama2cTokenizer(Path file, byte[][] pieces, float[] scores) {
         this.file = file;
@@ -116,26 +118,79 @@ public final class Llama2cTokenizer implements Tokenizer {
             }
             i = end;
         }
-        while (true) {
-            float best = Float.NEGATIVE_INFINITY;
-            int bestId = -1;
-            int bestIdx = -1;
-            for (int i = 0; i + 1 < toks.size(); i++) {
-                Integer id = ids.get(key(pieces[toks.get(i)]) + key(pieces[toks.get(i + 1)]));
-                if (id != null && scores[id] > best) {
-                    best = scores[id];
-                    bestId = id;
-                    bestIdx = i;
-                }
-            }
-            if (bestIdx < 0) {
-                break;
-            }
-            toks.set(bestIdx, bestId);
-            toks.remove(bestIdx + 1);
-        }
-        out.addAll(toks);
+        out.addAll(merge(toks));
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Applies merges in llama2.c's order — always the highest-scoring adjacent pair, the leftmost
+     * on ties — with a heap over a linked list instead of rescanning (O(n log n), not O(n²)).
+     */
+    private List<Integer> merge(List<Integer> toks) {
+        int n = toks.size();
+        int[] id = new int[n];
+        int[] next = new int[n];
+        int[] prev = new int[n];
+        for (int i = 0; i < n; i++) {
+            id[i] = toks.get(i);
+            next[i] = i + 1 < n ? i + 1 : -1;
+            prev[i] = i - 1;
+        }
+        boolean[] dead = new boolean[n];
+        // candidate: {left node, right node, left id, right id, merged id}; best score first, then leftmost
+        PriorityQueue<int[]> heap = new PriorityQueue<>((a, b) -> {
+            int c = Float.compare(scores[b[4]], scores[a[4]]);
+            return c != 0 ? c : Integer.compare(a[0], b[0]);
+        });
+        for (int i = 0; i + 1 < n; i++) {
+            offer(heap, i, i + 1, id);
+        }
+        while (!heap.isEmpty()) {
+            int[] c = heap.poll();
+            int l = c[0];
+            int r = c[1];
+            if (dead[l] || dead[r] || next[l] != r || id[l] != c[2] || id[r] != c[3]) {
+                continue; // stale: one side was merged since
+            }
+            id[l] = c[4];
+            dead[r] = true;
+            next[l] = next[r];
+            if (next[r] >= 0) {
+                prev[next[r]] = l;
+            }
+            if (prev[l] >= 0) {
+                offer(heap, prev[l], l, id);
+            }
+            if (next[l] >= 0) {
+                offer(heap, l, next[l], id);
+            }
+        }
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!dead[i]) {
+                out.add(id[i]);
+            }
+        }
+        return out;
+    }
+
+    private void offer(PriorityQueue<int[]> heap, int l, int r, int[] id) {
+        int m = mergeOf(id[l], id[r]);
+        if (m >= 0) {
+            heap.add(new int[] {l, r, id[l], id[r], m});
+        }
+    }
+
+    /** Id of the concatenation of two tokens' pieces, or -1 (cached). */
+    private int mergeOf(int a, int b) {
+        long k = (long) a * pieces.length + b; // distinct per pair, and hashes well (Long.hashCode of ((long) a << 32) | b is a ^ b)
+        Integer m = merges.get(k);
+        if (m == null) {
+            Integer found = ids.get(key(pieces[a]) + key(pieces[b]));
+            m = found == null ? -1 : found;
+            merges.put(k, m);
+        }
+        return m;
     }
 
     private int lookup(String piece) {
