@@ -1,0 +1,325 @@
+package dev.prune4j.model;
+
+import dev.prune4j.kernels.Kernels;
+import dev.prune4j.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * The forward pass of a LLaMA-like decoder ({@link LlamaConfig}) on float32 weights, for a block
+ * of new tokens appended to a {@link KvCache}: batched prefill (one GEMM per projection over the
+ * block) and token-by-token decoding (matrix-vector products) are the same code.
+ *
+ * <p>Per layer: {@code x += Wo·attn(rope(q), rope(k), v)} on {@code rmsnorm(x)}, then
+ * {@code x += Wdown·(silu(Wgate·h) ⊙ Wup·h)} on {@code h = rmsnorm(x)} (SwiGLU, Shazeer 2020,
+ * arXiv:2002.05202); RoPE as in Su et al. 2021 (arXiv:2104.09864) in the layout the weights
+ * expect; grouped-query attention shares each key/value head among heads/kv_heads query heads.
+ */
+public final class LlamaDecoder {
+    /** Which logits {@link #forward} returns. */
+    public enum Logits { ALL, LAST, NONE }
+
+    /**
+     * Receives the input X [tokens, in] of linear layers during {@link #forwardLayer}, once per
+     * distinct input, with the parameter names of every linear that reads it (q/k/v share one).
+     */
+    @FunctionalInterface
+    public interface LinearInputs {
+        void observe(List<String> names, float[] x, int tokens, int in);
+    }
+
+    /** A linear layer's parameter name, shape and live float32 weights [out, in] (mutable). */
+    public record LinearWeight(String name, int out, int in, float[] weight) {
+    }
+
+    private static final String[] LINEARS = {"self_attn.q_proj.weight", "self_attn.k_proj.weight",
+        "self_attn.v_proj.weight", "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
+        "mlp.down_proj.weight"};
+
+    private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] bq, float[] bk, float[] bv,
+                         float[] qNorm, float[] kNorm, float[] wo, float[] bo, float[] ffnNorm, float[] wGate,
+                         float[] wUp, float[] wDown) {
+    }
+
+    private final LlamaConfig cfg;
+    private final Kernels kernels;
+    private final float[] embed;     // [vocab, hidden]
+    private final Layer[] layers;
+    private final float[] finalNorm; // [hidden]
+    private final float[] lmHead;    // [vocab, hidden] (the embedding when tied)
+    private final float[] invFreq;   // [head_dim / 2]
+    private final float eps;
+
+    public LlamaDecoder(Model model) {
+        this(model, Kernels.get());
+    }
+
+    public LlamaDecoder(Model model, Kernels kernels) {
+        if (!(model.architecture() instanceof LlamaConfig c)) {
+            throw new IllegalArgumentException("LlamaDecoder needs a LlamaConfig model, found "
+                    + model.architecture().modelType());
+        }
+        this.cfg = c;
+        this.kernels = kernels;
+        this.embed = f32(model, "model.embed_tokens.weight");
+        this.layers = new Layer[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            layers[l] = new Layer(f32(model, LlamaConfig.layer(l, "input_layernorm.weight")),
+                    f32(model, LlamaConfig.layer(l, "self_attn.q_proj.weight")),
+                    f32(model, LlamaConfig.layer(l, "self_attn.k_proj.weight")),
+                    f32(model, LlamaConfig.layer(l, "self_attn.v_proj.weight")),
+                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.bias")) : null,
+                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.bias")) : null,
+                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.bias")) : null,
+                    c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.q_norm.weight")) : null,
+                    c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.k_norm.weight")) : null,
+                    f32(model, LlamaConfig.layer(l, "self_attn.o_proj.weight")),
+                    c.outputBias() ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.bias")) : null,
+                    f32(model, LlamaConfig.layer(l, "post_attention_layernorm.weight")),
+                    f32(model, LlamaConfig.layer(l, "mlp.gate_proj.weight")),
+                    f32(model, LlamaConfig.layer(l, "mlp.up_proj.weight")),
+                    f32(model, LlamaConfig.layer(l, "mlp.down_proj.weight")));
+        }
+        this.finalNorm = f32(model, "model.norm.weight");
+        this.lmHead = c.tiedEmbeddings() ? embed : f32(model, "lm_head.weight");
+        this.invFreq = c.inverseFrequencies();
+        this.eps = (float) c.rmsNormEps();
+    }
+
+    private static float[] f32(Model m, String name) {
+        Tensor t = m.parameter(name).toF32();
+        return t.floatArray();
+    }
+
+    public LlamaConfig config() {
+        return cfg;
+    }
+
+    /** The seven linear layers of layer {@code l} in forward order; their arrays are the live weights. */
+    public List<LinearWeight> linearWeights(int l) {
+        Layer w = layers[l];
+        int d = cfg.hiddenSize();
+        int inter = cfg.intermediateSize();
+        float[][] arrays = {w.wq, w.wk, w.wv, w.wo, w.wGate, w.wUp, w.wDown};
+        int[][] shapes = {{cfg.qDim(), d}, {cfg.kvDim(), d}, {cfg.kvDim(), d}, {d, cfg.qDim()}, {inter, d}, {inter, d},
+            {d, inter}};
+        java.util.ArrayList<LinearWeight> out = new java.util.ArrayList<>();
+        for (int i = 0; i < LINEARS.length; i++) {
+            out.add(new LinearWeight(LlamaConfig.layer(l, LINEARS[i]), shapes[i][0], shapes[i][1], arrays[i]));
+        }
+        return out;
+    }
+
+    /** Hidden states entering layer 0: the token embeddings, [tokens, hidden]. */
+    public float[] embedTokens(int[] tokens) {
+        int d = cfg.hiddenSize();
+        float[] x = new float[tokens.length * d];
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + cfg.vocabSize());
+            }
+            System.arraycopy(embed, tokens[i] * d, x, i * d, d);
+        }
+        return x;
+    }
+
+    /**
+     * Runs layer {@code l} in place on {@code x} [t, hidden] for a fresh sequence of t tokens
+     * (positions 0…t−1), reporting every linear input to {@code observer}. For calibration.
+     */
+    public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
+        KvCache cache = new KvCache(cfg.layers(), t, cfg.kvDim());
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
+    }
+
+    /** A cache for up to {@code capacity} positions (at most max_position_embeddings). */
+    public KvCache newCache(int capacity) {
+        if (capacity > cfg.maxPositions()) {
+            throw new IllegalArgumentException("a sequence of " + capacity + " positions exceeds max_position_embeddings "
+                    + cfg.maxPositions());
+        }
+        return new KvCache(cfg.layers(), capacity, cfg.kvDim());
+    }
+
+    /**
+     * Runs {@code count} tokens from {@code tokens[from]} at positions {@code cache.length()}…,
+     * appends their keys and values to the cache and returns the requested logits: ALL →
+     * [count, vocab], LAST → [vocab], NONE → empty.
+     */
+    public float[] forward(int[] tokens, int from, int count, KvCache cache, Logits which) {
+        return logits(hidden(tokens, from, count, cache), count, which);
+    }
+
+    /**
+     * The final hidden states (after the final RMSNorm) of {@code count} new tokens:
+     * [count, hidden]; appends to the cache like {@link #forward}.
+     */
+    public float[] hidden(int[] tokens, int from, int count, KvCache cache) {
+        int p0 = cache.length();
+        if (count <= 0 || p0 + count > cache.capacity()) {
+            throw new IllegalArgumentException("cannot add " + count + " tokens to a KV cache holding " + p0 + " of "
+                    + cache.capacity() + " positions");
+        }
+        int d = cfg.hiddenSize();
+        int t = count;
+        float[] x = new float[t * d]; // x: [tokens, hidden]
+        for (int i = 0; i < t; i++) {
+            int tok = tokens[from + i];
+            if (tok < 0 || tok >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tok + " outside the vocabulary of " + cfg.vocabSize());
+            }
+            System.arraycopy(embed, tok * d, x, i * d, d);
+        }
+        Scratch s = new Scratch(cfg, t, p0 + t);
+        for (int l = 0; l < layers.length; l++) {
+            layer(l, x, t, p0, cache, s, null);
+        }
+        cache.advance(t);
+        kernels.rmsNorm(x, 0, finalNorm, 0, eps, x, 0, t, d);
+        return x;
+    }
+
+    /** Logits of final hidden states h: [count, hidden]. */
+    float[] logits(float[] h, int count, Logits which) {
+        int d = cfg.hiddenSize();
+        int v = cfg.vocabSize();
+        return switch (which) {
+            case NONE -> new float[0];
+            case LAST -> {
+                float[] out = new float[v];
+                kernels.matvec(v, d, lmHead, 0, d, h, (count - 1) * d, out, 0);
+                yield out;
+            }
+            case ALL -> {
+                float[] out = new float[count * v]; // logits: [tokens, vocab]
+                linear(h, count, d, lmHead, v, null, out);
+                yield out;
+            }
+        };
+    }
+
+    /** Work buffers of one forward call. */
+    private static final class Scratch {
+        final float[] h;      // [t, hidden]
+        final float[] q;      // [t, qDim]
+        final float[] k;      // [t, kvDim]
+        final float[] v;      // [t, kvDim]
+        final float[] att;    // [t, qDim]
+        final float[] scores; // [t, keys]
+        final float[] gate;   // [t, inter]
+        final float[] up;     // [t, inter]
+        final float[] out;    // [t, hidden]
+
+        Scratch(LlamaConfig c, int t, int keys) {
+            h = new float[t * c.hiddenSize()];
+            q = new float[t * c.qDim()];
+            k = new float[t * c.kvDim()];
+            v = new float[t * c.kvDim()];
+            att = new float[t * c.qDim()];
+            scores = new float[t * keys];
+            gate = new float[t * c.intermediateSize()];
+            up = new float[t * c.intermediateSize()];
+            out = new float[t * c.hiddenSize()];
+        }
+    }
+
+    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs) {
+        Layer w = layers[l];
+        int d = cfg.hiddenSize();
+        int qDim = cfg.qDim();
+        int kvDim = cfg.kvDim();
+        int hd = cfg.headDim();
+        int inter = cfg.intermediateSize();
+
+        // attention block
+        kernels.rmsNorm(x, 0, w.attnNorm, 0, eps, s.h, 0, t, d);    // h: [t, hidden]
+        if (obs != null) {
+            obs.observe(names(l, 0, 3), s.h, t, d);
+        }
+        linear(s.h, t, d, w.wq, qDim, w.bq, s.q);                   // q: [t, heads·hd]
+        linear(s.h, t, d, w.wk, kvDim, w.bk, s.k);                  // k: [t, kv_heads·hd]
+        linear(s.h, t, d, w.wv, kvDim, w.bv, s.v);                  // v: [t, kv_heads·hd]
+        if (w.qNorm != null) {
+            kernels.rmsNorm(s.q, 0, w.qNorm, 0, eps, s.q, 0, t * cfg.heads(), hd);
+            kernels.rmsNorm(s.k, 0, w.kNorm, 0, eps, s.k, 0, t * cfg.kvHeads(), hd);
+        }
+        for (int i = 0; i < t; i++) {
+            kernels.rope(s.q, i * qDim, cfg.heads(), hd, p0 + i, invFreq, cfg.ropeLayout());
+            kernels.rope(s.k, i * kvDim, cfg.kvHeads(), hd, p0 + i, invFreq, cfg.ropeLayout());
+        }
+        float[] kc = cache.keys[l];   // [capacity, kvDim]
+        float[] vc = cache.values[l]; // [capacity, kvDim]
+        System.arraycopy(s.k, 0, kc, p0 * kvDim, t * kvDim);
+        System.arraycopy(s.v, 0, vc, p0 * kvDim, t * kvDim);
+        attention(t, p0, kc, vc, s);                                // att: [t, heads·hd]
+        if (obs != null) {
+            obs.observe(names(l, 3, 4), s.att, t, qDim);
+        }
+        linear(s.att, t, qDim, w.wo, d, w.bo, s.out);               // out: [t, hidden]
+        kernels.add(t * d, x, 0, s.out, 0, x, 0);
+
+        // MLP block (SwiGLU)
+        kernels.rmsNorm(x, 0, w.ffnNorm, 0, eps, s.h, 0, t, d);
+        if (obs != null) {
+            obs.observe(names(l, 4, 6), s.h, t, d);
+        }
+        linear(s.h, t, d, w.wGate, inter, null, s.gate);            // gate: [t, inter]
+        linear(s.h, t, d, w.wUp, inter, null, s.up);                // up: [t, inter]
+        kernels.silu(s.gate, 0, t * inter);
+        kernels.mul(t * inter, s.gate, 0, s.up, 0, s.gate, 0);
+        if (obs != null) {
+            obs.observe(names(l, 6, 7), s.gate, t, inter);
+        }
+        linear(s.gate, t, inter, w.wDown, d, null, s.out);          // out: [t, hidden]
+        kernels.add(t * d, x, 0, s.out, 0, x, 0);
+    }
+
+    private static List<String> names(int l, int from, int to) {
+        java.util.ArrayList<String> n = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+            n.add(LlamaConfig.layer(l, LINEARS[i]));
+        }
+        return n;
+    }
+
+    /** Causal (optionally windowed) grouped-query attention of t new queries over p0 + t keys. */
+    private void attention(int t, int p0, float[] kc, float[] vc, Scratch s) {
+        int hd = cfg.headDim();
+        int qDim = cfg.qDim();
+        int kvDim = cfg.kvDim();
+        int n = p0 + t;
+        int group = cfg.heads() / cfg.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int window = cfg.slidingWindow();
+        for (int h = 0; h < cfg.heads(); h++) {
+            int kvh = h / group;
+            // scores: [t, n] = q_h [t, hd] · k_kvh [n, hd]ᵀ
+            kernels.gemmT(t, n, hd, s.q, h * hd, qDim, kc, kvh * hd, kvDim, 0f, s.scores, 0, n);
+            for (int i = 0; i < t; i++) {
+                int last = p0 + i;                                   // the query's own position
+                int first = window > 0 ? Math.max(0, last - window + 1) : 0;
+                int row = i * n;
+                java.util.Arrays.fill(s.scores, row, row + first, 0f);
+                java.util.Arrays.fill(s.scores, row + last + 1, row + n, 0f);
+                kernels.scale(last + 1 - first, scale, s.scores, row + first);
+                kernels.softmax(s.scores, row + first, 1, last + 1 - first, n);
+            }
+            // att_h: [t, hd] = scores [t, n] · v_kvh [n, hd]
+            kernels.gemm(t, hd, n, s.scores, 0, n, vc, kvh * hd, kvDim, 0f, s.att, h * hd, qDim);
+        }
+    }
+
+    /** y: [t, out] = x: [t, in] · W: [out, in]ᵀ (+ bias). */
+    private void linear(float[] x, int t, int in, float[] w, int out, float[] bias, float[] y) {
+        if (t == 1) {
+            kernels.matvec(out, in, w, 0, in, x, 0, y, 0);
+        } else {
+            kernels.gemmT(t, out, in, x, 0, in, w, 0, in, 0f, y, 0, out);
+        }
+        if (bias != null) {
+            for (int i = 0; i < t; i++) {
+                kernels.add(out, y, i * out, bias, 0, y, i * out);
+            }
+        }
+    }
+}
