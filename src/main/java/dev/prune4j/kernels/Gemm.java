@@ -40,6 +40,11 @@ final class Gemm {
     static final int MC = 144;
     /** Columns of Y packed at once (a multiple of NR). */
     static final int NC = 16 * NR;
+    /**
+     * Padding of the P tile's rows (floats): a row stride that is a multiple of 4 KiB would map
+     * the rows read in one column walk onto the same few L1 sets.
+     */
+    private static final int TILE_PAD = 16;
     /** Single-thread throughput estimate for the parallel/serial decision (flop per ns). */
     private static final long FLOP_PER_NS = 80;
 
@@ -58,8 +63,8 @@ final class Gemm {
     /** Per-thread packing buffers, grown on demand and reused across calls. */
     private static final class Scratch {
         float[] y = new float[0];
-        float[] x = new float[MC * KC];
-        float[] p = new float[MC * NC];
+        float[] x = new float[MC * (KC + TILE_PAD)];
+        float[] p = new float[MC * (NC + TILE_PAD)];
 
         float[] y(int size) {
             if (y.length < size) {
@@ -131,7 +136,8 @@ final class Gemm {
     private static void block(int r0, int r1, int s0, int s1, int k, float[] x, int xOff, int ldx,
                               float[] yp, int jc, int nc, float beta, float[] c, int cOff, int ldc, CLayout cLayout) {
         Scratch s = SCRATCH.get();
-        int width = (s1 - s0) * NR; // P tile: [MC, width]
+        int width = (s1 - s0) * NR; // P tile: [MC, width], rows ldp apart
+        int ldp = width + TILE_PAD;
         float[] pt = s.p;
         // copying the X block pays only when it is reused over several slivers
         boolean copyX = s1 - s0 > 2;
@@ -145,12 +151,12 @@ final class Gemm {
                 int xbOff;
                 int xbLd;
                 if (copyX) {
+                    xbLd = kc + TILE_PAD;
                     for (int i = 0; i < mc; i++) {
-                        System.arraycopy(x, xOff + (ic + i) * ldx + pc, xp, i * kc, kc);
+                        System.arraycopy(x, xOff + (ic + i) * ldx + pc, xp, i * xbLd, kc);
                     }
                     xb = xp;
                     xbOff = 0;
-                    xbLd = kc;
                 } else {
                     xb = x;
                     xbOff = xOff + ic * ldx + pc;
@@ -170,11 +176,11 @@ final class Gemm {
                                 xbOff + Math.min(ir + 3, last) * xbLd,
                                 xbOff + Math.min(ir + 4, last) * xbLd,
                                 xbOff + Math.min(ir + 5, last) * xbLd,
-                                yp, yo, pt, ir * width + po, width, first);
+                                yp, yo, pt, ir * ldp + po, ldp, first);
                     }
                 }
             }
-            writeBack(pt, width, mc, cols, ic, jc + s0 * NR, beta, c, cOff, ldc, cLayout);
+            writeBack(pt, ldp, mc, cols, ic, jc + s0 * NR, beta, c, cOff, ldc, cLayout);
         }
     }
 
@@ -307,7 +313,7 @@ final class Gemm {
                 }
             }
         } else {
-            // C[j0 + j][i0 + i] = P[i][j]
+            // C[j0 + j][i0 + i] = P[i][j]: contiguous writes; the column walk over P stays in L1
             for (int j = 0; j < cols; j++) {
                 int co = cOff + (j0 + j) * ldc + i0;
                 if (beta == 0f) {
