@@ -17,9 +17,12 @@ final class Checks {
         }
         int bRows = transB ? n : k;
         int bCols = transB ? k : n;
-        need(op, "A [" + m + ", " + k + "]", aLen, aOff, m, k, lda);
-        need(op, "B [" + bRows + ", " + bCols + "]", bLen, bOff, bRows, bCols, ldb);
-        need(op, "C [" + m + ", " + n + "]", cLen, cOff, m, n, ldc);
+        // every message names the whole product, so both operand shapes are visible
+        String product = op + " (A [" + m + ", " + k + "] · B [" + bRows + ", " + bCols + "]" + (transB ? "ᵀ" : "")
+                + " → C [" + m + ", " + n + "])";
+        need(product, "A [" + m + ", " + k + "]", aLen, aOff, m, k, lda);
+        need(product, "B [" + bRows + ", " + bCols + "]", bLen, bOff, bRows, bCols, ldb);
+        need(product, "C [" + m + ", " + n + "]", cLen, cOff, m, n, ldc);
     }
 
     static void matvec(int n, int k, int wLen, int wOff, int ldw, int xLen, int xOff, int yLen, int yOff) {

@@ -6,120 +6,337 @@ import static dev.prune4j.kernels.VectorKernels.L;
 import static dev.prune4j.kernels.VectorKernels.S;
 
 /**
- * Blocked float32 GEMM on the Vector API (the GotoBLAS/BLIS scheme): B panels are packed so the
- * micro-kernel streams contiguous vectors, A rows are broadcast, C tiles live in registers.
- * Parallel over column panels of C.
+ * Blocked float32 GEMM on the Vector API, after Goto &amp; van de Geijn, "Anatomy of
+ * High-Performance Matrix Multiplication" (ACM TOMS 34(3), 2008) and the BLIS refinement (Van Zee
+ * &amp; van de Geijn, ACM TOMS 41(3), 2015).
+ *
+ * <p>Everything is phrased as one product {@code P = X·Y}: X [mp, k] is read by rows and
+ * broadcast one element at a time, Y [k, np] is packed into k-major slivers of {@link #NR}
+ * columns that the micro-kernel loads as vectors, and an MR×NR tile of P lives in registers.
+ * The two public products map onto it so that the big operand of a linear layer (the weights)
+ * is never transposed:
+ * <ul>
+ *   <li>{@code C = A·Bᵀ} (linear layer, B = W [n, k]): {@code Cᵀ = W·Aᵀ}, i.e. X = W read row by
+ *   row (copied, not transposed, into an L2-sized block when it is reused), Y = Aᵀ (the
+ *   activations, small, transposed while packing) and P written back transposed into C.</li>
+ *   <li>{@code C = A·B}: X = A, Y = B (packing is a plain copy), P written straight into C.</li>
+ * </ul>
+ * With few activation rows (m ≤ 2·NR) Y is a single sliver that stays in L1 and the weights are
+ * streamed straight from memory into the broadcasts, once: that is the small-M kernel.
+ *
+ * <p>Loop order (per thread, over its rows of X): for each MC×KC block of X (L2), for each
+ * Y sliver KC×NR (L1), for each MR rows: micro-kernel. Partial products accumulate in a
+ * thread-local MC×NC tile of P, which is written to C once, with {@code beta}. Parallel over
+ * row blocks of X (or over Y slivers when X has few rows); the packed Y is shared.
  */
 final class Gemm {
+    /** Rows of X per micro-tile (broadcasts). */
+    static final int MR = 6;
+    /** Columns of Y per micro-tile: two vectors. */
+    static final int NR = 2 * L;
+    /** Depth of a block: one X block (MC×KC) sits in L2, one Y sliver (KC×NR) in L1. */
+    static final int KC = 256;
+    /** Rows of X per L2 block (a multiple of MR). */
+    static final int MC = 144;
+    /** Columns of Y packed at once (a multiple of NR). */
+    static final int NC = 16 * NR;
+    /**
+     * Padding of the P tile's rows (floats): a row stride that is a multiple of 4 KiB would map
+     * the rows read in one column walk onto the same few L1 sets.
+     */
+    private static final int TILE_PAD = 16;
+    /** Single-thread throughput estimate for the parallel/serial decision (flop per ns). */
+    private static final long FLOP_PER_NS = 80;
+
+    /** How Y's elements are stored: {@code Y[p][j]} at {@code p·ld + j} or at {@code j·ld + p}. */
+    enum YLayout { ROW_MAJOR, TRANSPOSED }
+
+    /** Where P goes: {@code C[i][j] = P[i][j]} or {@code C[j][i] = P[i][j]}. */
+    enum CLayout { SAME, TRANSPOSED }
+
+    /** Whether a call may hand work to the pool (false inside an already parallel region). */
+    enum Fork { ALLOWED, SERIAL }
+
     private Gemm() {
     }
 
-    /** C = A·Bᵀ (+ beta·C); B: [n, k]. Transposes B into [k, n] panels while packing. */
+    /** Per-thread packing buffers, grown on demand and reused across calls. */
+    private static final class Scratch {
+        float[] y = new float[0];
+        float[] x = new float[MC * (KC + TILE_PAD)];
+        float[] p = new float[MC * (NC + TILE_PAD)];
+
+        float[] y(int size) {
+            if (y.length < size) {
+                y = new float[size];
+            }
+            return y;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** C = A·Bᵀ (+ beta·C); A: [m, k], B: [n, k], C: [m, n]. Arguments already checked. */
     static void gemmT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        blocked(m, n, k, a, aOff, lda, b, bOff, ldb, true, beta, c, cOff, ldc);
-    }
-
-    /** C = A·B (+ beta·C); B: [k, n]. */
-    static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float beta, float[] c, int cOff, int ldc) {
-        blocked(m, n, k, a, aOff, lda, b, bOff, ldb, false, beta, c, cOff, ldc);
-    }
-
-    private static final int KC = 256;
-    private static final int NR = 2; // vectors per micro-tile row
-    private static final int MR = 4;
-
-    private static void blocked(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                boolean transB, float beta, float[] c, int cOff, int ldc) {
-        if (m == 0 || n == 0) {
+                      float beta, float[] c, int cOff, int ldc, Fork fork) {
+        if (m == 1 && beta == 0f && k > 0) {
+            // one activation row: y = W·x, a memory-bound matvec
+            Matvec.run(n, k, b, bOff, ldb, a, aOff, c, cOff, fork);
             return;
         }
-        // scale or clear C first; the micro-kernel then accumulates
-        for (int i = 0; i < m; i++) {
-            int o = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[o + j] = beta == 0f ? 0f : beta * c[o + j];
-            }
+        // Cᵀ [n, m] = B [n, k] · Aᵀ [k, m]
+        multiply(n, m, k, b, bOff, ldb, a, aOff, lda, YLayout.TRANSPOSED, beta, c, cOff, ldc, CLayout.TRANSPOSED, fork);
+    }
+
+    /** C = A·B (+ beta·C); A: [m, k], B: [k, n], C: [m, n]. Arguments already checked. */
+    static void gemmNN(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc, Fork fork) {
+        multiply(m, n, k, a, aOff, lda, b, bOff, ldb, YLayout.ROW_MAJOR, beta, c, cOff, ldc, CLayout.SAME, fork);
+    }
+
+    /** P [mp, np] = X [mp, k] · Y [k, np], stored into C as {@code cLayout} says, with beta. */
+    private static void multiply(int mp, int np, int k, float[] x, int xOff, int ldx,
+                                 float[] y, int yOff, int ldy, YLayout yLayout,
+                                 float beta, float[] c, int cOff, int ldc, CLayout cLayout, Fork fork) {
+        if (mp == 0 || np == 0) {
+            return;
         }
         if (k == 0) {
+            scaleC(mp, np, beta, c, cOff, ldc, cLayout);
             return;
         }
-        int nb = NR * L;
-        int panels = (n + nb - 1) / nb;
-        long nanos = (long) m * n * k / 50; // ~50 flop/ns single-thread
-        Parallel.forRange(panels, 1, nanos, (p0, p1) -> {
-            float[] bp = new float[KC * nb];
-            for (int p = p0; p < p1; p++) {
-                int j0 = p * nb;
-                int nw = Math.min(nb, n - j0);
-                for (int k0 = 0; k0 < k; k0 += KC) {
-                    int kc = Math.min(KC, k - k0);
-                    packB(b, bOff, ldb, transB, k0, kc, j0, nw, nb, bp);
-                    for (int i = 0; i < m; i += MR) {
-                        int mr = Math.min(MR, m - i);
-                        micro(mr, kc, a, aOff + i * lda + k0, lda, bp, nb, nw, c, cOff + i * ldc + j0, ldc);
+        float[] yp = SCRATCH.get().y(NC * k);
+        for (int jc = 0; jc < np; jc += NC) {
+            int nc = Math.min(NC, np - jc);
+            int slivers = (nc + NR - 1) / NR;
+            int j0 = jc;
+            // Y panel [k, nc] → slivers [slivers][k][NR], zero-padded
+            Parallel.RangeBody pack = (s0, s1) -> packY(y, yOff, ldy, yLayout, k, j0, np, s0, s1, yp);
+            long packNanos = (long) k * nc / 2;
+            if (fork == Fork.ALLOWED) {
+                Parallel.forRange(slivers, 1, packNanos, pack);
+            } else {
+                pack.run(0, slivers);
+            }
+            long nanos = 2L * mp * nc * k / FLOP_PER_NS;
+            int rowUnits = (mp + MR - 1) / MR;
+            if (fork == Fork.SERIAL) {
+                block(0, mp, 0, slivers, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout);
+            } else if (rowUnits >= 4 * slivers || rowUnits >= 2 * MC / MR) {
+                Parallel.forRange(mp, MR, nanos,
+                        (r0, r1) -> block(r0, r1, 0, slivers, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout));
+            } else {
+                Parallel.forRange(slivers, 1, nanos,
+                        (s0, s1) -> block(0, mp, s0, s1, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout));
+            }
+        }
+    }
+
+    /** Rows [r0, r1) of P times slivers [s0, s1) of the packed panel that starts at column jc. */
+    private static void block(int r0, int r1, int s0, int s1, int k, float[] x, int xOff, int ldx,
+                              float[] yp, int jc, int nc, float beta, float[] c, int cOff, int ldc, CLayout cLayout) {
+        Scratch s = SCRATCH.get();
+        int width = (s1 - s0) * NR; // P tile: [MC, width], rows ldp apart
+        int ldp = width + TILE_PAD;
+        float[] pt = s.p;
+        // copying the X block pays only when it is reused over several slivers
+        boolean copyX = s1 - s0 > 2;
+        float[] xp = s.x;
+        int cols = Math.min(width, nc - s0 * NR);
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] xb;
+                int xbOff;
+                int xbLd;
+                if (copyX) {
+                    xbLd = kc + TILE_PAD;
+                    for (int i = 0; i < mc; i++) {
+                        System.arraycopy(x, xOff + (ic + i) * ldx + pc, xp, i * xbLd, kc);
+                    }
+                    xb = xp;
+                    xbOff = 0;
+                } else {
+                    xb = x;
+                    xbOff = xOff + ic * ldx + pc;
+                    xbLd = ldx;
+                }
+                boolean first = pc == 0;
+                int last = mc - 1;
+                for (int sl = s0; sl < s1; sl++) {
+                    int yo = (sl * k + pc) * NR;
+                    int po = (sl - s0) * NR;
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        // rows past the block repeat the last row; their results are never written out
+                        micro(kc, xb,
+                                xbOff + ir * xbLd,
+                                xbOff + Math.min(ir + 1, last) * xbLd,
+                                xbOff + Math.min(ir + 2, last) * xbLd,
+                                xbOff + Math.min(ir + 3, last) * xbLd,
+                                xbOff + Math.min(ir + 4, last) * xbLd,
+                                xbOff + Math.min(ir + 5, last) * xbLd,
+                                yp, yo, pt, ir * ldp + po, ldp, first);
                     }
                 }
             }
-        });
+            writeBack(pt, ldp, mc, cols, ic, jc + s0 * NR, beta, c, cOff, ldc, cLayout);
+        }
     }
 
-    /** bp[p*nb + j] = B(k0+p, j0+j), zero-padded to nb columns. */
-    private static void packB(float[] b, int bOff, int ldb, boolean transB, int k0, int kc, int j0, int nw, int nb, float[] bp) {
-        for (int p = 0; p < kc; p++) {
-            int o = p * nb;
-            if (transB) {
-                for (int j = 0; j < nw; j++) {
-                    bp[o + j] = b[bOff + (j0 + j) * ldb + k0 + p];
+    /**
+     * The register tile: P[0..6, 0..NR) (+)= X rows x0..x5 [kc] · Y sliver [kc, NR]. Twelve
+     * accumulators, two vector loads and six broadcasts per step of k.
+     */
+    private static void micro(int kc, float[] x, int x0, int x1, int x2, int x3, int x4, int x5,
+                              float[] y, int yo, float[] p, int po, int ldp, boolean first) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        for (int q = 0; q < kc; q++) {
+            int yq = yo + q * NR;
+            FloatVector b0 = FloatVector.fromArray(S, y, yq);
+            FloatVector b1 = FloatVector.fromArray(S, y, yq + L);
+            FloatVector a = FloatVector.broadcast(S, x[x0 + q]);
+            c00 = a.fma(b0, c00);
+            c01 = a.fma(b1, c01);
+            a = FloatVector.broadcast(S, x[x1 + q]);
+            c10 = a.fma(b0, c10);
+            c11 = a.fma(b1, c11);
+            a = FloatVector.broadcast(S, x[x2 + q]);
+            c20 = a.fma(b0, c20);
+            c21 = a.fma(b1, c21);
+            a = FloatVector.broadcast(S, x[x3 + q]);
+            c30 = a.fma(b0, c30);
+            c31 = a.fma(b1, c31);
+            a = FloatVector.broadcast(S, x[x4 + q]);
+            c40 = a.fma(b0, c40);
+            c41 = a.fma(b1, c41);
+            a = FloatVector.broadcast(S, x[x5 + q]);
+            c50 = a.fma(b0, c50);
+            c51 = a.fma(b1, c51);
+        }
+        if (!first) {
+            c00 = c00.add(FloatVector.fromArray(S, p, po));
+            c01 = c01.add(FloatVector.fromArray(S, p, po + L));
+            c10 = c10.add(FloatVector.fromArray(S, p, po + ldp));
+            c11 = c11.add(FloatVector.fromArray(S, p, po + ldp + L));
+            c20 = c20.add(FloatVector.fromArray(S, p, po + 2 * ldp));
+            c21 = c21.add(FloatVector.fromArray(S, p, po + 2 * ldp + L));
+            c30 = c30.add(FloatVector.fromArray(S, p, po + 3 * ldp));
+            c31 = c31.add(FloatVector.fromArray(S, p, po + 3 * ldp + L));
+            c40 = c40.add(FloatVector.fromArray(S, p, po + 4 * ldp));
+            c41 = c41.add(FloatVector.fromArray(S, p, po + 4 * ldp + L));
+            c50 = c50.add(FloatVector.fromArray(S, p, po + 5 * ldp));
+            c51 = c51.add(FloatVector.fromArray(S, p, po + 5 * ldp + L));
+        }
+        c00.intoArray(p, po);
+        c01.intoArray(p, po + L);
+        c10.intoArray(p, po + ldp);
+        c11.intoArray(p, po + ldp + L);
+        c20.intoArray(p, po + 2 * ldp);
+        c21.intoArray(p, po + 2 * ldp + L);
+        c30.intoArray(p, po + 3 * ldp);
+        c31.intoArray(p, po + 3 * ldp + L);
+        c40.intoArray(p, po + 4 * ldp);
+        c41.intoArray(p, po + 4 * ldp + L);
+        c50.intoArray(p, po + 5 * ldp);
+        c51.intoArray(p, po + 5 * ldp + L);
+    }
+
+    /** Slivers [s0, s1) of the Y panel starting at column j0: yp[(s·k + p)·NR + j] = Y[p][j0 + s·NR + j]. */
+    private static void packY(float[] y, int yOff, int ldy, YLayout layout, int k, int j0, int np,
+                              int s0, int s1, float[] yp) {
+        for (int s = s0; s < s1; s++) {
+            int js = j0 + s * NR;
+            int w = Math.min(NR, np - js);
+            int base = s * k * NR;
+            if (layout == YLayout.ROW_MAJOR) {
+                for (int p = 0; p < k; p++) {
+                    int src = yOff + p * ldy + js;
+                    int dst = base + p * NR;
+                    if (w == NR) {
+                        FloatVector.fromArray(S, y, src).intoArray(yp, dst);
+                        FloatVector.fromArray(S, y, src + L).intoArray(yp, dst + L);
+                    } else {
+                        for (int j = 0; j < w; j++) {
+                            yp[dst + j] = y[src + j];
+                        }
+                        for (int j = w; j < NR; j++) {
+                            yp[dst + j] = 0f;
+                        }
+                    }
                 }
             } else {
-                System.arraycopy(b, bOff + (k0 + p) * ldb + j0, bp, o, nw);
-            }
-            for (int j = nw; j < nb; j++) {
-                bp[o + j] = 0f;
+                // Y[p][j] = y[(js + j)·ldy + p]: transpose in KC-deep strips to stay in cache
+                for (int p0 = 0; p0 < k; p0 += KC) {
+                    int p1 = Math.min(k, p0 + KC);
+                    for (int j = 0; j < NR; j++) {
+                        if (j < w) {
+                            int src = yOff + (js + j) * ldy;
+                            for (int p = p0; p < p1; p++) {
+                                yp[base + p * NR + j] = y[src + p];
+                            }
+                        } else {
+                            for (int p = p0; p < p1; p++) {
+                                yp[base + p * NR + j] = 0f;
+                            }
+                        }
+                    }
+                }
             }
         }
     }
 
-    private static void micro(int mr, int kc, float[] a, int aOff, int lda, float[] bp, int nb, int nw,
-                              float[] c, int cOff, int ldc) {
-        float[] tile = new float[MR * nb];
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        int a1 = mr > 1 ? aOff + lda : aOff;
-        int a2 = mr > 2 ? aOff + 2 * lda : aOff;
-        int a3 = mr > 3 ? aOff + 3 * lda : aOff;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, p * nb);
-            FloatVector b1 = FloatVector.fromArray(S, bp, p * nb + L);
-            FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
+    /** C block ← P tile [mc, cols] (+ beta·C), placed at P rows i0.., columns j0.. */
+    private static void writeBack(float[] pt, int ldp, int mc, int cols, int i0, int j0, float beta,
+                                  float[] c, int cOff, int ldc, CLayout layout) {
+        if (layout == CLayout.SAME) {
+            for (int i = 0; i < mc; i++) {
+                int co = cOff + (i0 + i) * ldc + j0;
+                int po = i * ldp;
+                if (beta == 0f) {
+                    System.arraycopy(pt, po, c, co, cols);
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        c[co + j] = pt[po + j] + beta * c[co + j];
+                    }
+                }
+            }
+        } else {
+            // C[j0 + j][i0 + i] = P[i][j]: contiguous writes; the column walk over P stays in L1
+            for (int j = 0; j < cols; j++) {
+                int co = cOff + (j0 + j) * ldc + i0;
+                if (beta == 0f) {
+                    for (int i = 0; i < mc; i++) {
+                        c[co + i] = pt[i * ldp + j];
+                    }
+                } else {
+                    for (int i = 0; i < mc; i++) {
+                        c[co + i] = pt[i * ldp + j] + beta * c[co + i];
+                    }
+                }
+            }
         }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, L);
-        c10.intoArray(tile, nb);
-        c11.intoArray(tile, nb + L);
-        c20.intoArray(tile, 2 * nb);
-        c21.intoArray(tile, 2 * nb + L);
-        c30.intoArray(tile, 3 * nb);
-        c31.intoArray(tile, 3 * nb + L);
-        for (int i = 0; i < mr; i++) {
+    }
+
+    /** k == 0: C = beta·C (or zeros: NaNs in C must not leak when beta == 0). */
+    private static void scaleC(int mp, int np, float beta, float[] c, int cOff, int ldc, CLayout layout) {
+        int rows = layout == CLayout.SAME ? mp : np;
+        int cols = layout == CLayout.SAME ? np : mp;
+        for (int i = 0; i < rows; i++) {
             int o = cOff + i * ldc;
-            for (int j = 0; j < nw; j++) {
-                c[o + j] += tile[i * nb + j];
+            for (int j = 0; j < cols; j++) {
+                c[o + j] = beta == 0f ? 0f : beta * c[o + j];
             }
         }
     }

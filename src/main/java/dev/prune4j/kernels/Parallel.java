@@ -16,11 +16,7 @@ public final class Parallel {
     public static final long MIN_PARALLEL_NANOS = 200_000;
 
     private static final int CORES = configuredThreads();
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, CORES - 1), r -> {
-        Thread t = new Thread(r, "prune4j-kernel");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, CORES - 1), KernelThread::new);
     private static volatile int threads = CORES;
 
     /** A range body: process indices [from, to). */
@@ -30,6 +26,14 @@ public final class Parallel {
     }
 
     private Parallel() {
+    }
+
+    /** A pool thread; work submitted from one runs inline (a nested fork could wait on itself). */
+    private static final class KernelThread extends Thread {
+        KernelThread(Runnable r) {
+            super(r, "prune4j-kernel");
+            setDaemon(true);
+        }
     }
 
     private static int configuredThreads() {
@@ -82,7 +86,7 @@ public final class Parallel {
         int g = Math.max(1, grain);
         int units = (n + g - 1) / g;
         int parts = Math.min(t, units);
-        if (parts <= 1 || estimatedNanos < MIN_PARALLEL_NANOS) {
+        if (parts <= 1 || estimatedNanos < MIN_PARALLEL_NANOS || Thread.currentThread() instanceof KernelThread) {
             body.run(0, n);
             return;
         }

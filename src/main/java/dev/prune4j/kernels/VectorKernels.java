@@ -33,63 +33,51 @@ public class VectorKernels extends ScalarKernels {
     public void gemmT(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         Checks.gemm("gemmT", m, n, k, a.length, aOff, lda, b.length, bOff, ldb, true, c.length, cOff, ldc);
-        Gemm.gemmT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        Gemm.gemmT(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Gemm.Fork.ALLOWED);
     }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
         Checks.gemm("gemm", m, n, k, a.length, aOff, lda, b.length, bOff, ldb, false, c.length, cOff, ldc);
-        Gemm.gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        Gemm.gemmNN(m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, Gemm.Fork.ALLOWED);
     }
 
     @Override
     public void matvec(int n, int k, float[] w, int wOff, int ldw, float[] x, int xOff, float[] y, int yOff) {
         Checks.matvec(n, k, w.length, wOff, ldw, x.length, xOff, y.length, yOff);
-        // ≈ 4 bytes/weight at ~10 GB/s single-thread → 0.4 ns per weight
-        long nanos = (long) n * k * 4 / 10;
-        Parallel.forRange(n, 16, nanos, (r0, r1) -> matvecRows(r0, r1, k, w, wOff, ldw, x, xOff, y, yOff));
+        Matvec.run(n, k, w, wOff, ldw, x, xOff, y, yOff, Gemm.Fork.ALLOWED);
     }
 
-    static void matvecRows(int r0, int r1, int k, float[] w, int wOff, int ldw, float[] x, int xOff, float[] y, int yOff) {
-        int kv = S.loopBound(k);
-        int r = r0;
-        for (; r + 3 < r1; r += 4) {
-            int w0 = wOff + r * ldw;
-            int w1 = w0 + ldw;
-            int w2 = w1 + ldw;
-            int w3 = w2 + ldw;
-            FloatVector s0 = FloatVector.zero(S);
-            FloatVector s1 = FloatVector.zero(S);
-            FloatVector s2 = FloatVector.zero(S);
-            FloatVector s3 = FloatVector.zero(S);
-            int p = 0;
-            for (; p < kv; p += L) {
-                FloatVector xv = FloatVector.fromArray(S, x, xOff + p);
-                s0 = FloatVector.fromArray(S, w, w0 + p).fma(xv, s0);
-                s1 = FloatVector.fromArray(S, w, w1 + p).fma(xv, s1);
-                s2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, s2);
-                s3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, s3);
-            }
-            float t0 = s0.reduceLanes(VectorOperators.ADD);
-            float t1 = s1.reduceLanes(VectorOperators.ADD);
-            float t2 = s2.reduceLanes(VectorOperators.ADD);
-            float t3 = s3.reduceLanes(VectorOperators.ADD);
-            for (; p < k; p++) {
-                float xp = x[xOff + p];
-                t0 += w[w0 + p] * xp;
-                t1 += w[w1 + p] * xp;
-                t2 += w[w2 + p] * xp;
-                t3 += w[w3 + p] * xp;
-            }
-            y[yOff + r] = t0;
-            y[yOff + r + 1] = t1;
-            y[yOff + r + 2] = t2;
-            y[yOff + r + 3] = t3;
+    /**
+     * Attention-sized products: one product per task, in parallel over the batch when the whole
+     * batch is worth it; each product then runs on one thread.
+     */
+    @Override
+    public void batchedGemm(int batch, boolean transB, int m, int n, int k,
+                            float[] a, int aOff, int aStride, int lda,
+                            float[] b, int bOff, int bStride, int ldb,
+                            float[] c, int cOff, int cStride, int ldc) {
+        if (batch < 0) {
+            throw new IllegalArgumentException("batchedGemm: negative batch " + batch);
         }
-        for (; r < r1; r++) {
-            y[yOff + r] = dotV(k, w, wOff + r * ldw, x, xOff);
+        String op = transB ? "batchedGemm(transB)" : "batchedGemm";
+        for (int i = 0; i < batch; i++) {
+            Checks.gemm(op, m, n, k, a.length, aOff + i * aStride, lda, b.length, bOff + i * bStride, ldb, transB,
+                    c.length, cOff + i * cStride, ldc);
         }
+        long nanos = 2L * batch * m * n * k / 40;
+        Parallel.forRange(batch, 1, nanos, (b0, b1) -> {
+            for (int i = b0; i < b1; i++) {
+                if (transB) {
+                    Gemm.gemmT(m, n, k, a, aOff + i * aStride, lda, b, bOff + i * bStride, ldb, 0f,
+                            c, cOff + i * cStride, ldc, Gemm.Fork.SERIAL);
+                } else {
+                    Gemm.gemmNN(m, n, k, a, aOff + i * aStride, lda, b, bOff + i * bStride, ldb, 0f,
+                            c, cOff + i * cStride, ldc, Gemm.Fork.SERIAL);
+                }
+            }
+        });
     }
 
     static float dotV(int n, float[] a, int aOff, float[] b, int bOff) {
