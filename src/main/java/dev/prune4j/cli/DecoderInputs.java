@@ -19,7 +19,7 @@ final class DecoderInputs {
     Path model;
 
     @Option(names = "--tokenizer", paramLabel = "T",
-            description = "llama2.c tokenizer .bin or Hugging Face tokenizer.json (default: tokenizer.json next to the model).")
+            description = "llama2.c tokenizer .bin or Hugging Face tokenizer.json (default: tokenizer.json or tokenizer.bin next to the model).")
     Path tokenizer;
 
     /** The loaded model; it must be a LLaMA-like decoder. */
@@ -38,12 +38,9 @@ final class DecoderInputs {
         Path t = tokenizer;
         if (t == null) {
             Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-            Path candidate = dir.resolve("tokenizer.json");
-            if (!Files.isRegularFile(candidate)) {
-                throw new BadInputException("--tokenizer is needed: no tokenizer.json in " + dir
-                        + " (give a llama2.c tokenizer .bin or a Hugging Face tokenizer.json)");
-            }
-            t = candidate;
+            t = java.util.stream.Stream.of("tokenizer.json", "tokenizer.bin").map(dir::resolve).filter(Files::isRegularFile)
+                    .findFirst().orElseThrow(() -> new BadInputException("--tokenizer is needed: no tokenizer.json or tokenizer.bin in "
+                            + dir + " (give a llama2.c tokenizer .bin or a Hugging Face tokenizer.json)"));
         }
         String name = t.getFileName().toString();
         Tokenizer tok = name.endsWith(".json") ? HfTokenizer.read(t, c.bosTokenId()) : Llama2cTokenizer.read(t);

@@ -1,6 +1,5 @@
 package dev.prune4j.eval;
 
-import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
 
 import java.io.IOException;
@@ -8,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.DoubleAdder;
 
 /** Memory facts of this process and machine: resident set sizes and read bandwidth. */
 public final class Memory {
@@ -36,27 +34,28 @@ public final class Memory {
         return m;
     }
 
-    /** Bytes/s of summing a float array of {@code floats} elements on all kernel threads (best of 5). */
-    public static double readBandwidth(int floats) {
-        float[] a = new float[floats];
-        java.util.Arrays.fill(a, 1f);
-        Kernels k = Kernels.get();
+    /**
+     * Memory bandwidth in bytes/s of a streaming copy of {@code floats} floats on all kernel
+     * threads (System.arraycopy, best of 5), counting read + written bytes as STREAM does; the
+     * same baseline {@code bench kernels} uses for matvec.
+     */
+    public static double copyBandwidth(int floats) {
+        float[] src = new float[floats];
+        float[] dst = new float[floats];
+        java.util.Arrays.fill(src, 1f);
+        java.util.Arrays.fill(dst, 2f);
         int chunks = 64;
         int per = floats / chunks;
         double best = Double.MAX_VALUE;
         for (int rep = 0; rep < 5; rep++) {
-            DoubleAdder sink = new DoubleAdder();
             long t0 = System.nanoTime();
-            Parallel.forRange(chunks, 1, Long.MAX_VALUE / 4, (from, to) -> {
-                for (int c = from; c < to; c++) {
-                    sink.add(k.sum(per, a, c * per));
-                }
-            });
+            Parallel.forRange(chunks, 1, Long.MAX_VALUE / 4, (from, to) ->
+                    System.arraycopy(src, from * per, dst, from * per, (to - from) * per));
             best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-            if (sink.sum() != (double) per * chunks) {
-                throw new IllegalStateException("bandwidth probe summed wrongly: " + sink.sum());
-            }
         }
-        return 4.0 * per * chunks / best;
+        if (dst[floats / 2] != 1f) {
+            throw new IllegalStateException("bandwidth probe did not copy");
+        }
+        return 2.0 * 4.0 * per * chunks / best;
     }
 }

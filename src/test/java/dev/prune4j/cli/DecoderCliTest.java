@@ -166,7 +166,7 @@ class DecoderCliTest {
     void missingTokenizerIsExplained() {
         CliTest.Result r = CliTest.run("generate", "--model", model.toString());
         assertEquals(Main.BAD_INPUT, r.code());
-        assertEquals("prune4j: --tokenizer is needed: no tokenizer.json in " + model
+        assertEquals("prune4j: --tokenizer is needed: no tokenizer.json or tokenizer.bin in " + model
                 + " (give a llama2.c tokenizer .bin or a Hugging Face tokenizer.json)", r.err().strip());
     }
 
