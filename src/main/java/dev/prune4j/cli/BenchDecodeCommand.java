@@ -34,6 +34,9 @@ final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--prefill", defaultValue = "512", description = "Prompt tokens (default: ${DEFAULT-VALUE}).") int prefill;
     @Option(names = "--tokens", defaultValue = "16", description = "Decoded tokens (default: ${DEFAULT-VALUE}).") int tokens;
     @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--probe-mib", defaultValue = "512",
+            description = "Size of each array of the stream-copy bandwidth probe in MiB (default: ${DEFAULT-VALUE}).")
+    int probeMiB;
     @Option(names = "--dir", description = "Where to write the checkpoint (default: a temporary directory, deleted after).")
     Path dir;
     @Option(names = "--json", description = "Print one JSON object on stdout.") boolean json;
@@ -46,7 +49,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DecodeBenchmark.Settings s = new DecodeBenchmark.Settings(hidden, intermediate, layers, heads, kvHeads, vocab, dtype,
-                prefill, tokens, seed);
+                prefill, tokens, probeMiB, seed);
         boolean temporary = dir == null;
         Path d = temporary ? Files.createTempDirectory("prune4j-bench-decode-") : dir;
         try {

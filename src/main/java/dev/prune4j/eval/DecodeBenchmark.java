@@ -30,12 +30,12 @@ import java.util.function.Consumer;
 public final class DecodeBenchmark {
     /** Shape and run settings; the defaults are TinyLlama-1.1B's shape. */
     public record Settings(int hidden, int intermediate, int layers, int heads, int kvHeads, int vocab, DType dtype,
-                           int prefill, int decodeTokens, long seed) {
+                           int prefill, int decodeTokens, int probeMiB, long seed) {
         public Settings {
             if (dtype != DType.F32 && dtype != DType.BF16 && dtype != DType.F16) {
                 throw new dev.prune4j.core.BadInputException("--dtype must be F32, BF16 or F16, found " + dtype);
             }
-            if (prefill < 1 || decodeTokens < 2 || hidden % heads != 0 || heads % kvHeads != 0) {
+            if (prefill < 1 || decodeTokens < 2 || probeMiB < 1 || hidden % heads != 0 || heads % kvHeads != 0) {
                 throw new dev.prune4j.core.BadInputException("bench decode: need --prefill >= 1, --tokens >= 2, hidden divisible"
                         + " by heads and heads by kv-heads");
             }
@@ -151,7 +151,7 @@ public final class DecodeBenchmark {
                 released.get("VmRSS") / 1e9, fileBytes / 1e9));
 
         // the rates of the machine, measured now
-        double bandwidth = Memory.copyBandwidth(1 << 27); // 2 × 512 MiB
+        double bandwidth = Memory.copyBandwidth(s.probeMiB() << 18); // 2 arrays of probeMiB MiB
         double gemmGflops = gemmRate(s.prefill(), c.hiddenSize(), c.hiddenSize());
         log.accept(String.format(Locale.ROOT, "measured: stream-copy bandwidth %.1f GB/s, GEMM %d×%d×%d %.1f GFLOP/s",
                 bandwidth / 1e9, s.prefill(), c.hiddenSize(), c.hiddenSize(), gemmGflops));

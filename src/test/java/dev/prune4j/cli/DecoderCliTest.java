@@ -204,4 +204,20 @@ class DecoderCliTest {
         assertEquals(256, p.get("stride").asInt());
         assertTrue(p.get("bos_at_window_start").asText().startsWith("no"));
     }
+
+    @Test
+    void benchDecodeRunsOnATinyShapeAndReportsOneJsonObject() throws IOException {
+        CliTest.Result r = CliTest.run("bench", "decode", "--hidden", "64", "--intermediate", "96", "--layers", "2",
+                "--heads", "4", "--kv-heads", "2", "--vocab", "50", "--prefill", "8", "--tokens", "4", "--dtype", "BF16",
+                "--probe-mib", "4", "--dir", dir.resolve("bench").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode o = Json.MAPPER.readTree(r.out());
+        assertEquals(4, o.get("decode").get("tokens").asInt());
+        // parameters: embeddings + head + 2 layers of (q, o: d² each; k, v: 32·d each; MLP: 3·96·d; 2 norms) + final norm
+        long d = 64;
+        long perLayer = 2 * d * d + 2 * 32 * d + 3 * 96 * d + 2 * d;
+        assertEquals(2 * 50 * d + 2 * perLayer + d, o.get("model").get("parameters").asLong());
+        assertEquals(2L * o.get("model").get("parameters").asLong(), o.get("model").get("parameter_bytes").asLong());
+        assertTrue(Files.isRegularFile(dir.resolve("bench").resolve(SafeTensors.INDEX_FILE)));
+    }
 }
