@@ -174,8 +174,17 @@ public final class OnnxBertImport {
     }
 
     private static Tensor transpose(Tensor w) {
-        // w: [in, out] → [out, in]
-        return w.transpose(0, 1).contiguous();
+        // w: [in, out] → t: [out, in]
+        int in = w.dim(0);
+        int out = w.dim(1);
+        float[] src = w.toF32().toFloatArray();
+        float[] t = new float[src.length];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) {
+                t[o * in + i] = src[i * out + o];
+            }
+        }
+        return Tensor.wrap(t, out, in);
     }
 
     /** Heads, LayerNorm epsilon and activation, read from the constants of the exported graph. */

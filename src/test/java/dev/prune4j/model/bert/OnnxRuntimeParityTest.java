@@ -51,7 +51,7 @@ class OnnxRuntimeParityTest {
     @ParameterizedTest
     @EnumSource(value = BuiltinEncoder.class, names = {"ALL_MINILM_L6_V2", "BGE_SMALL_EN_V15", "E5_SMALL_V2"})
     void fp32EmbeddingsEqualOnnxRuntime(BuiltinEncoder b) throws Exception {
-        double worst = compare(b, 0.99999);
+        double worst = compare(b, texts, 0.99999);
         System.out.printf("%s: worst 1 - cosine to ONNX Runtime %.2e over %d texts%n", b.id(), 1 - worst, texts.size());
     }
 
@@ -62,12 +62,14 @@ class OnnxRuntimeParityTest {
     @ParameterizedTest
     @EnumSource(value = BuiltinEncoder.class, names = {"ALL_MINILM_L6_V2_Q", "BGE_SMALL_EN_V15_Q", "E5_SMALL_V2_Q"})
     void int8EmbeddingsCloseToOnnxRuntime(BuiltinEncoder b) throws Exception {
-        double worst = compare(b, 0.95);
+        List<String> some = new ArrayList<>(texts.subList(0, 12));
+        some.add(texts.getLast());
+        double worst = compare(b, some, 0.95);
         System.out.printf("%s: worst cosine to ONNX Runtime (int8 activations) %.6f over %d texts%n", b.id(), worst,
-                texts.size());
+                some.size());
     }
 
-    private double compare(BuiltinEncoder b, double minCosine) throws IOException, OrtException {
+    private double compare(BuiltinEncoder b, List<String> texts, double minCosine) throws IOException, OrtException {
         byte[] onnx;
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(b.onnxResource())) {
             onnx = in.readAllBytes();
