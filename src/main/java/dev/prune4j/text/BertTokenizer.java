@@ -18,6 +18,13 @@ import java.util.Map;
  * Truncation and padding settings stored in the tokenizer.json are overridden by ours.
  */
 public final class BertTokenizer implements AutoCloseable {
+    static {
+        // DJL would try to download native code it cannot find in its jar; ours ships it, so never go online
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+
     private final HuggingFaceTokenizer tokenizer;
     private final int maxLength;
     private final String source;

@@ -107,6 +107,31 @@ public final class EncoderLoader {
         return new Model(c, w, onnx.source());
     }
 
+    /** A BERT {@link Model} from a built-in name, a path or a hub id (as {@link #load(String)}, without tokenizer). */
+    public static Model loadModel(String spec) {
+        BuiltinEncoder builtin = BuiltinEncoder.find(spec);
+        if (builtin != null) {
+            try (InputStream in = EncoderLoader.class.getClassLoader().getResourceAsStream(builtin.onnxResource())) {
+                if (in == null) {
+                    throw new BadInputException("built-in encoder '" + builtin.id() + "': resource "
+                            + builtin.onnxResource() + " is not on the classpath; add the Maven artifact " + builtin.artifact());
+                }
+                return fromOnnx(OnnxFile.read(builtin.artifact() + "!/" + builtin.onnxResource(), in, null));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + builtin.onnxResource() + " from the classpath", e);
+            }
+        }
+        Path path = Path.of(spec);
+        if (Files.exists(path)) {
+            return loadModel(path);
+        }
+        if (HfHub.isRepoId(spec)) {
+            return loadModel(HfHub.fromEnvironment().download(spec, "main", EncoderLoader::wantedFromHub));
+        }
+        throw new BadInputException("unknown model '" + spec + "': not a file or directory, not a built-in encoder ("
+                + BuiltinEncoder.names() + ") and not a hub id of the form org/name");
+    }
+
     /** A BERT {@link Model} from an ONNX file, a checkpoint directory or a safetensors file. */
     public static Model loadModel(Path path) {
         String name = path.getFileName().toString();

@@ -17,8 +17,14 @@ public final class SentenceEncoder implements AutoCloseable {
     private final Pooling pooling;
     private final String name;
     private final int batchSize;
+    private final boolean ownsTokenizer;
 
     public SentenceEncoder(BertEncoder encoder, BertTokenizer tokenizer, Pooling pooling, String name, int batchSize) {
+        this(encoder, tokenizer, pooling, name, batchSize, true);
+    }
+
+    private SentenceEncoder(BertEncoder encoder, BertTokenizer tokenizer, Pooling pooling, String name, int batchSize,
+                            boolean ownsTokenizer) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be positive, found " + batchSize);
         }
@@ -27,6 +33,7 @@ public final class SentenceEncoder implements AutoCloseable {
         this.pooling = pooling;
         this.name = name;
         this.batchSize = batchSize;
+        this.ownsTokenizer = ownsTokenizer;
     }
 
     /** An encoder over a loaded BERT {@link Model}. */
@@ -36,9 +43,25 @@ public final class SentenceEncoder implements AutoCloseable {
                 tokenizer, pooling, name, 32);
     }
 
-    /** The same encoder with another batch size. */
+    /** The same encoder with another batch size (sharing the tokenizer, which this one keeps owning). */
     public SentenceEncoder withBatchSize(int n) {
-        return new SentenceEncoder(encoder, tokenizer, pooling, name, n);
+        return new SentenceEncoder(encoder, tokenizer, pooling, name, n, false);
+    }
+
+    /**
+     * An encoder with other weights of the same architecture (a pruned copy of the model), sharing
+     * this one's tokenizer and pooling; closing it leaves the tokenizer to this encoder.
+     */
+    public SentenceEncoder withModel(Model model, String newName) {
+        BertConfig c = (BertConfig) model.architecture();
+        return new SentenceEncoder(new BertEncoder(c, BertWeights.from(model.parameters(), c, model.source())),
+                tokenizer, pooling, newName, batchSize, false);
+    }
+
+    /** The encoder's weights as a {@link Model} (sharing the arrays). */
+    public Model model() {
+        BertConfig c = encoder.config();
+        return new Model(c, encoder.weights().toTensors(c), name);
     }
 
     public BertEncoder encoder() {
@@ -115,6 +138,8 @@ public final class SentenceEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        tokenizer.close();
+        if (ownsTokenizer) {
+            tokenizer.close();
+        }
     }
 }
