@@ -13,6 +13,17 @@ final class Json {
     private Json() {
     }
 
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
+    /** One-line JSON (for metadata fields). */
+    static String compact(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write JSON: " + e.getMessage(), e);
+        }
+    }
+
     static void print(PrintWriter out, Object value) {
         try {
             out.println(MAPPER.writeValueAsString(value));

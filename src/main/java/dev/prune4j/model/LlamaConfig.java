@@ -265,10 +265,13 @@ public record LlamaConfig(DecoderType type, int hiddenSize, int intermediateSize
         }
     }
 
-    /** The architecture of a llama2.c checkpoint (interleaved RoPE, eps 1e-5, theta 10000). */
+    /**
+     * The architecture of a llama2.c checkpoint (interleaved RoPE, eps 1e-5, theta 10000). Its
+     * models separate stories with BOS, so generation stops at BOS (1) as run.c does, or EOS (2).
+     */
     public static LlamaConfig ofLlama2c(int dim, int hidden, int layers, int heads, int kvHeads, int vocab, int seqLen,
                                        boolean shared) {
         return new LlamaConfig(DecoderType.LLAMA, dim, hidden, layers, heads, kvHeads, dim / heads, vocab, seqLen, 1e-5,
-                10000.0, null, RopeLayout.INTERLEAVED, shared, false, false, false, 0, 1, List.of(2));
+                10000.0, null, RopeLayout.INTERLEAVED, shared, false, false, false, 0, 1, List.of(1, 2));
     }
 }

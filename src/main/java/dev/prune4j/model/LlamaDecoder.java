@@ -3,6 +3,8 @@ package dev.prune4j.model;
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * The forward pass of a LLaMA-like decoder ({@link LlamaConfig}) on float32 weights, for a block
  * of new tokens appended to a {@link KvCache}: batched prefill (one GEMM per projection over the
@@ -16,6 +18,23 @@ import dev.prune4j.tensor.Tensor;
 public final class LlamaDecoder {
     /** Which logits {@link #forward} returns. */
     public enum Logits { ALL, LAST, NONE }
+
+    /**
+     * Receives the input X [tokens, in] of linear layers during {@link #forwardLayer}, once per
+     * distinct input, with the parameter names of every linear that reads it (q/k/v share one).
+     */
+    @FunctionalInterface
+    public interface LinearInputs {
+        void observe(List<String> names, float[] x, int tokens, int in);
+    }
+
+    /** A linear layer's parameter name, shape and live float32 weights [out, in] (mutable). */
+    public record LinearWeight(String name, int out, int in, float[] weight) {
+    }
+
+    private static final String[] LINEARS = {"self_attn.q_proj.weight", "self_attn.k_proj.weight",
+        "self_attn.v_proj.weight", "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
+        "mlp.down_proj.weight"};
 
     private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] bq, float[] bk, float[] bv,
                          float[] qNorm, float[] kNorm, float[] wo, float[] bo, float[] ffnNorm, float[] wGate,
@@ -76,6 +95,43 @@ public final class LlamaDecoder {
         return cfg;
     }
 
+    /** The seven linear layers of layer {@code l} in forward order; their arrays are the live weights. */
+    public List<LinearWeight> linearWeights(int l) {
+        Layer w = layers[l];
+        int d = cfg.hiddenSize();
+        int inter = cfg.intermediateSize();
+        float[][] arrays = {w.wq, w.wk, w.wv, w.wo, w.wGate, w.wUp, w.wDown};
+        int[][] shapes = {{cfg.qDim(), d}, {cfg.kvDim(), d}, {cfg.kvDim(), d}, {d, cfg.qDim()}, {inter, d}, {inter, d},
+            {d, inter}};
+        java.util.ArrayList<LinearWeight> out = new java.util.ArrayList<>();
+        for (int i = 0; i < LINEARS.length; i++) {
+            out.add(new LinearWeight(LlamaConfig.layer(l, LINEARS[i]), shapes[i][0], shapes[i][1], arrays[i]));
+        }
+        return out;
+    }
+
+    /** Hidden states entering layer 0: the token embeddings, [tokens, hidden]. */
+    public float[] embedTokens(int[] tokens) {
+        int d = cfg.hiddenSize();
+        float[] x = new float[tokens.length * d];
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + cfg.vocabSize());
+            }
+            System.arraycopy(embed, tokens[i] * d, x, i * d, d);
+        }
+        return x;
+    }
+
+    /**
+     * Runs layer {@code l} in place on {@code x} [t, hidden] for a fresh sequence of t tokens
+     * (positions 0…t−1), reporting every linear input to {@code observer}. For calibration.
+     */
+    public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
+        KvCache cache = new KvCache(cfg.layers(), t, cfg.kvDim());
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
+    }
+
     /** A cache for up to {@code capacity} positions (at most max_position_embeddings). */
     public KvCache newCache(int capacity) {
         if (capacity > cfg.maxPositions()) {
@@ -116,7 +172,7 @@ public final class LlamaDecoder {
         }
         Scratch s = new Scratch(cfg, t, p0 + t);
         for (int l = 0; l < layers.length; l++) {
-            layer(l, x, t, p0, cache, s);
+            layer(l, x, t, p0, cache, s, null);
         }
         cache.advance(t);
         kernels.rmsNorm(x, 0, finalNorm, 0, eps, x, 0, t, d);
@@ -167,7 +223,7 @@ public final class LlamaDecoder {
         }
     }
 
-    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s) {
+    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs) {
         Layer w = layers[l];
         int d = cfg.hiddenSize();
         int qDim = cfg.qDim();
@@ -177,6 +233,9 @@ public final class LlamaDecoder {
 
         // attention block
         kernels.rmsNorm(x, 0, w.attnNorm, 0, eps, s.h, 0, t, d);    // h: [t, hidden]
+        if (obs != null) {
+            obs.observe(names(l, 0, 3), s.h, t, d);
+        }
         linear(s.h, t, d, w.wq, qDim, w.bq, s.q);                   // q: [t, heads·hd]
         linear(s.h, t, d, w.wk, kvDim, w.bk, s.k);                  // k: [t, kv_heads·hd]
         linear(s.h, t, d, w.wv, kvDim, w.bv, s.v);                  // v: [t, kv_heads·hd]
@@ -193,17 +252,34 @@ public final class LlamaDecoder {
         System.arraycopy(s.k, 0, kc, p0 * kvDim, t * kvDim);
         System.arraycopy(s.v, 0, vc, p0 * kvDim, t * kvDim);
         attention(t, p0, kc, vc, s);                                // att: [t, heads·hd]
+        if (obs != null) {
+            obs.observe(names(l, 3, 4), s.att, t, qDim);
+        }
         linear(s.att, t, qDim, w.wo, d, w.bo, s.out);               // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
 
         // MLP block (SwiGLU)
         kernels.rmsNorm(x, 0, w.ffnNorm, 0, eps, s.h, 0, t, d);
+        if (obs != null) {
+            obs.observe(names(l, 4, 6), s.h, t, d);
+        }
         linear(s.h, t, d, w.wGate, inter, null, s.gate);            // gate: [t, inter]
         linear(s.h, t, d, w.wUp, inter, null, s.up);                // up: [t, inter]
         kernels.silu(s.gate, 0, t * inter);
         kernels.mul(t * inter, s.gate, 0, s.up, 0, s.gate, 0);
+        if (obs != null) {
+            obs.observe(names(l, 6, 7), s.gate, t, inter);
+        }
         linear(s.gate, t, inter, w.wDown, d, null, s.out);          // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
+    }
+
+    private static List<String> names(int l, int from, int to) {
+        java.util.ArrayList<String> n = new java.util.ArrayList<>();
+        for (int i = from; i < to; i++) {
+            n.add(LlamaConfig.layer(l, LINEARS[i]));
+        }
+        return n;
     }
 
     /** Causal (optionally windowed) grouped-query attention of t new queries over p0 + t keys. */

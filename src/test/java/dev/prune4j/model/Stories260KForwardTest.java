@@ -67,6 +67,7 @@ class Stories260KForwardTest {
     void llama2cBinMatchesFixture() {
         Model m = ModelLoader.load(SharedData.require("data/stories260K.bin"));
         assertEquals(LlamaConfig.ofLlama2c(64, 172, 5, 8, 4, 512, 512, true), m.architecture());
+        assertEquals(java.util.List.of(1, 2), ((LlamaConfig) m.architecture()).eosTokenIds());
         checkPrefillAndDecode(m, Kernels.get());
     }
 

@@ -56,6 +56,11 @@ public final class EncoderLoader {
     }
 
     public static SentenceEncoder load(String spec, Options options) {
+        return load(spec, options, null);
+    }
+
+    /** As {@link #load(String, Options)}, downloading hub ids with {@code hub} (null: from the environment). */
+    public static SentenceEncoder load(String spec, Options options, HfHub hub) {
         BuiltinEncoder builtin = BuiltinEncoder.find(spec);
         if (builtin != null) {
             return loadBuiltin(builtin, options);
@@ -65,8 +70,8 @@ public final class EncoderLoader {
             return loadPath(path, options, spec);
         }
         if (HfHub.isRepoId(spec)) {
-            Path dir = HfHub.fromEnvironment().download(spec, "main", EncoderLoader::wantedFromHub);
-            return loadPath(dir, options, spec);
+            HfHub h = hub != null ? hub : HfHub.fromEnvironment();
+            return loadPath(h.download(spec, "main", EncoderLoader::wantedFromHub), options, spec);
         }
         throw new BadInputException("unknown model '" + spec + "': not a file or directory, not a built-in encoder ("
                 + BuiltinEncoder.names() + ") and not a hub id of the form org/name");

@@ -1,0 +1,195 @@
+package dev.prune4j.cli;
+
+import dev.prune4j.core.Versions;
+import dev.prune4j.eval.Perplexity;
+import dev.prune4j.model.LlamaDecoder;
+import dev.prune4j.model.Model;
+import dev.prune4j.prune.DecoderBlocks;
+import dev.prune4j.prune.OneShotPruner;
+import dev.prune4j.prune.Progress;
+import dev.prune4j.prune.Recipe;
+import dev.prune4j.text.Corpus;
+import dev.prune4j.text.TokenStream;
+import dev.prune4j.text.Tokenizer;
+import dev.prune4j.text.Windows;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code prune4j sweep}: the quality grid of one-shot pruning on a decoder — methods × sparsities
+ * × allocations — each run from the dense model with the same calibration and evaluation
+ * windows; prints a Markdown table with its protocol (and JSON with {@code --json}).
+ */
+@Command(name = "sweep", description = "Perplexity grid: methods x sparsities x allocations, one protocol.")
+final class SweepCommand implements Callable<Integer> {
+    @Mixin
+    DecoderInputs inputs;
+
+    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria",
+            description = "Methods (default: ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.6,0.7,0.8,2:4,4:8",
+            description = "Sparsities (default: ${DEFAULT-VALUE}).")
+    List<String> sparsities;
+
+    @Option(names = "--allocations", split = ",", defaultValue = "uniform,owl",
+            description = "Allocations (default: ${DEFAULT-VALUE}); owl is skipped for N:M.")
+    List<String> allocations;
+
+    @Option(names = "--text", required = true, paramLabel = "FILE", description = "Text for calibration and evaluation.")
+    Path text;
+
+    @Option(names = "--calib-windows", defaultValue = "16") int calibWindows;
+    @Option(names = "--calib-window", defaultValue = "256") int calibWindow;
+    @Option(names = "--calib-start", defaultValue = "192481", description = "Token index of the first calibration window (default: ${DEFAULT-VALUE}, disjoint from the evaluation windows of the stories260K protocol).")
+    int calibStart;
+    @Option(names = "--eval-windows", defaultValue = "32") int evalWindows;
+    @Option(names = "--eval-window", defaultValue = "256") int evalWindow;
+    @Option(names = "--seed", defaultValue = "0") long seed;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE (atomically).")
+    Path markdown;
+
+    @Option(names = "--json", description = "Print one JSON object on stdout.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Model probe = inputs.loadModel();
+        Tokenizer tok = inputs.loadTokenizer(probe);
+        Corpus corpus = Corpus.read(text, Corpus.Segmentation.PARAGRAPHS);
+        TokenStream stream = TokenStream.encode(corpus, tok, Tokenizer.Bos.ADD);
+        Windows cw = new Windows(calibWindow, calibWindows, calibStart, calibWindow, Windows.Placement.STRIDED, seed);
+        Windows ew = Windows.strided(evalWindow, evalWindows);
+        List<int[]> calib = cw.cut(stream);
+        List<int[]> eval = ew.cut(stream);
+
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double dense = Perplexity.evaluate(new LlamaDecoder(probe), eval, i -> { }).perplexity();
+        int total = 0;
+        for (String m : methods) {
+            for (String s : sparsities) {
+                for (String a : allocations) {
+                    if (!(a.equals("owl") && s.contains(":"))) {
+                        total++;
+                    }
+                }
+            }
+        }
+        int done = 0;
+        try (ProgressBars bar = ProgressBars.open("sweep", total)) {
+            for (String m : methods) {
+                for (String s : sparsities) {
+                    for (String a : allocations) {
+                        if (a.equals("owl") && s.contains(":")) {
+                            continue;
+                        }
+                        bar.step(done, total, m + " " + s + " " + a);
+                        LlamaDecoder d = new LlamaDecoder(inputs.loadModel());
+                        Recipe r = new Recipe(m, s, null, a, null, null, null, seed, null, null, null, null, null).withDefaults();
+                        long t0 = System.nanoTime();
+                        List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d), calib, r.toPlan(), Progress.NONE);
+                        double secs = (System.nanoTime() - t0) / 1e9;
+                        Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
+                        long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
+                        long all = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
+                        Map<String, Object> row = new LinkedHashMap<>();
+                        row.put("method", m);
+                        row.put("sparsity", s);
+                        row.put("allocation", a);
+                        row.put("achieved", (double) pruned / all);
+                        row.put("perplexity", p.perplexity());
+                        row.put("mean_nll", p.meanNll());
+                        row.put("seconds_pruning", secs);
+                        rows.add(row);
+                        done++;
+                    }
+                }
+            }
+            bar.step(done, total, "done");
+        }
+        Map<String, Object> protocol = new LinkedHashMap<>();
+        protocol.put("model", inputs.model.toString());
+        protocol.put("text", corpus.source());
+        protocol.put("segmentation", corpus.segmentation());
+        protocol.put("tokenizer", tok.describe());
+        protocol.put("encoding", stream.description());
+        protocol.put("token_stream_sha256", stream.sha256());
+        protocol.put("calibration", cw.describe());
+        protocol.put("evaluation", ew.describe());
+        protocol.put("scoring", "mean NLL of tokens 2.." + evalWindow + " of every window; perplexity = exp(mean NLL)");
+        protocol.put("order", "sequential block by block, all linears inside the blocks pruned, embeddings/head dense");
+        protocol.put("seed", seed);
+        String md = markdown(protocol, dense, rows);
+        if (markdown != null) {
+            try {
+                Path tmp = markdown.resolveSibling("." + markdown.getFileName() + ".tmp");
+                Files.writeString(tmp, md);
+                Files.move(tmp, markdown, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            err.println("prune4j sweep: wrote " + markdown);
+        }
+        if (json) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("protocol", protocol);
+            o.put("dense_perplexity", dense);
+            o.put("results", rows);
+            o.put("environment", Versions.environment());
+            Json.print(out, o);
+        } else {
+            out.print(md);
+            out.flush();
+        }
+        return Main.OK;
+    }
+
+    /** A table per allocation: rows = methods, columns = sparsities. */
+    private String markdown(Map<String, Object> protocol, double dense, List<Map<String, Object>> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("Protocol:\n\n");
+        protocol.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+        b.append(String.format(Locale.ROOT, "%nDense perplexity: **%.4f**%n", dense));
+        for (String a : allocations) {
+            b.append("\nAllocation `").append(a).append("` — perplexity (lower is better):\n\n| method |");
+            List<String> cols = sparsities.stream().filter(s -> !(a.equals("owl") && s.contains(":"))).toList();
+            cols.forEach(s -> b.append(' ').append(s).append(" |"));
+            b.append("\n| --- |");
+            cols.forEach(s -> b.append(" ---: |"));
+            b.append('\n');
+            for (String m : methods) {
+                b.append("| ").append(m).append(" |");
+                for (String s : cols) {
+                    rows.stream().filter(r -> r.get("method").equals(m) && r.get("sparsity").equals(s) && r.get("allocation").equals(a))
+                            .findFirst().ifPresentOrElse(r -> b.append(String.format(Locale.ROOT, " %.3f |", (double) r.get("perplexity"))),
+                                    () -> b.append(" – |"));
+                }
+                b.append('\n');
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.prune4j.prune;
+
+import java.util.List;
+
+/**
+ * What sequential one-shot pruning needs of a model: a stack of blocks whose linear layers can
+ * be observed and changed. Implemented by adapters over the model families (decoders, encoders).
+ */
+public interface BlockwiseModel {
+
+    /** Number of blocks. */
+    int blocks();
+
+    /** The linear layers of block {@code b}, in forward order. */
+    List<Linear> linears(int b);
+
+    /** Hidden states entering block 0 for one calibration window of token ids: [tokens, hidden]. */
+    float[] embed(int[] tokens);
+
+    /** Width of the hidden state. */
+    int hiddenSize();
+
+    /**
+     * Runs block {@code b} in place on {@code hidden} [tokens, hiddenSize], calling
+     * {@code observer} once per distinct linear input before it is used (with the names of every
+     * linear that consumes that input, e.g. q/k/v share one input).
+     */
+    void forwardBlock(int b, float[] hidden, int tokens, InputObserver observer);
+
+    /** A linear layer: its parameter name, shape and mutable float32 weights [out, in]. */
+    record Linear(String name, int out, int in, float[] weight) {
+    }
+
+    /** Receives a linear layer's input X [tokens, in]. */
+    @FunctionalInterface
+    interface InputObserver {
+        void observe(List<String> linearNames, float[] x, int tokens, int in);
+
+        InputObserver NONE = (names, x, t, in) -> { };
+    }
+}

@@ -1,0 +1,135 @@
+package dev.prune4j.prune;
+
+import dev.prune4j.kernels.Kernels;
+
+/**
+ * Calibration statistics of one linear layer's inputs X [tokens, in], accumulated batch by batch
+ * so the activations are never all held: the number of tokens, Σ x_j² per input feature (Wanda's
+ * ‖X_j‖₂²) and, when asked for, the Gram matrix XᵀX in float64 (SparseGPT's Hessian, up to its
+ * 2/n scale). Collected once, handed to whichever criterion or update needs them.
+ */
+public final class LayerStats {
+    private final int in;
+    private final double[] sumSquares;
+    private final double[] gram; // [in, in] or null
+    private long tokens;
+
+    /** Statistics for a layer with {@code in} inputs; {@code withGram} also keeps XᵀX. */
+    public LayerStats(int in, boolean withGram) {
+        this.in = in;
+        this.sumSquares = new double[in];
+        this.gram = withGram ? new double[in * in] : null;
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public long tokens() {
+        return tokens;
+    }
+
+    public boolean hasGram() {
+        return gram != null;
+    }
+
+    /** Adds the rows of {@code x} [rows, in] (row-major, from offset 0). */
+    public void accumulate(float[] x, int rows) {
+        if (x.length < (long) rows * in) {
+            throw new IllegalArgumentException("LayerStats: x holds " + x.length + " values, expected [" + rows + ", " + in + "]");
+        }
+        for (int r = 0; r < rows; r++) {
+            int o = r * in;
+            for (int j = 0; j < in; j++) {
+                double v = x[o + j];
+                sumSquares[j] += v * v;
+            }
+        }
+        if (gram != null) {
+            // XᵀX of this batch in float32 chunks of ≤ 64 tokens (short sums), accumulated in float64
+            Kernels k = Kernels.get();
+            int chunk = 64;
+            float[] xt = new float[in * chunk];
+            float[] g = new float[in * in];
+            for (int r0 = 0; r0 < rows; r0 += chunk) {
+                int n = Math.min(chunk, rows - r0);
+                // xt: [in, n] = X[r0:r0+n]ᵀ
+                for (int t = 0; t < n; t++) {
+                    int o = (r0 + t) * in;
+                    for (int j = 0; j < in; j++) {
+                        xt[j * n + t] = x[o + j];
+                    }
+                }
+                k.gemmT(in, in, n, xt, 0, n, xt, 0, n, 0f, g, 0, in); // g: [in, in] = xtᵀ·xt
+                for (int i = 0; i < in * in; i++) {
+                    gram[i] += g[i];
+                }
+            }
+        }
+        tokens += rows;
+    }
+
+    /** ‖X_j‖₂ for every input feature j. */
+    public float[] columnNorms() {
+        float[] n = new float[in];
+        for (int j = 0; j < in; j++) {
+            n[j] = (float) Math.sqrt(sumSquares[j]);
+        }
+        return n;
+    }
+
+    /** SparseGPT's Hessian H = (2/n)·XᵀX (a new array) with n = tokens seen. */
+    public double[] hessian() {
+        if (gram == null) {
+            throw new IllegalStateException("LayerStats was created without the Gram matrix; SparseGPT needs it");
+        }
+        if (tokens == 0) {
+            throw new IllegalStateException("LayerStats: no calibration tokens were accumulated");
+        }
+        double s = 2.0 / tokens;
+        double[] h = new double[in * in];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = gram[i] * s;
+        }
+        return h;
+    }
+
+    /**
+     * Relative reconstruction error ‖X·Wᵀ − X·Ŵᵀ‖²_F / ‖X·Wᵀ‖²_F from the Gram matrix:
+     * Σ_rows dᵀ(XᵀX)d over d = w − ŵ, divided by Σ_rows wᵀ(XᵀX)w. Needs {@link #hasGram()}.
+     */
+    public double[] reconstructionError(float[] w, float[] wPruned, int rows) {
+        if (gram == null) {
+            throw new IllegalStateException("reconstruction error needs the Gram matrix");
+        }
+        double err = 0;
+        double ref = 0;
+        double[] d = new double[in];
+        double[] wv = new double[in];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < in; j++) {
+                wv[j] = w[r * in + j];
+                d[j] = wv[j] - wPruned[r * in + j];
+            }
+            err += quad(d);
+            ref += quad(wv);
+        }
+        return new double[] {err, ref == 0 ? 0 : err / ref};
+    }
+
+    private double quad(double[] v) {
+        double s = 0;
+        for (int i = 0; i < in; i++) {
+            if (v[i] == 0) {
+                continue;
+            }
+            double t = 0;
+            int o = i * in;
+            for (int j = 0; j < in; j++) {
+                t += gram[o + j] * v[j];
+            }
+            s += v[i] * t;
+        }
+        return s;
+    }
+}

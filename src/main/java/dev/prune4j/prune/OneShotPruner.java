@@ -1,0 +1,243 @@
+package dev.prune4j.prune;
+
+import dev.prune4j.core.BadInputException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Sequential one-shot pruning as in the SparseGPT and Wanda reference implementations: block by
+ * block, the statistics of every linear layer in block l come from one forward of block l with
+ * its dense weights, fed with the block inputs produced by the already-pruned blocks 0..l−1; then
+ * the block's linears are pruned and its outputs recomputed with the pruned weights to feed block
+ * l+1. Memory holds the model plus one block's statistics and the calibration hidden states —
+ * never the activations of all layers.
+ */
+public final class OneShotPruner {
+
+    /** What to prune and how. */
+    public record Plan(LayerPruner pruner, Sparsity sparsity, Allocation allocation, List<String> scopePatterns,
+                       Map<String, Double> overrides) {
+        public Plan {
+            scopePatterns = List.copyOf(scopePatterns);
+            overrides = Map.copyOf(overrides);
+            if (allocation instanceof Allocation.OutlierWeighted && sparsity instanceof Sparsity.NofM) {
+                throw new BadInputException("OWL allocation needs a fractional sparsity, not N:M " + sparsity.label());
+            }
+            if (allocation instanceof Allocation.Global && !(pruner instanceof LayerPruner.ScoreAndSelect)) {
+                throw new BadInputException("global allocation needs a score-and-select method (magnitude, wanda, ria, random), not " + pruner.name());
+            }
+        }
+    }
+
+    /** One pruned layer: target and achieved sparsity and reconstruction error (NaN if not measured). */
+    public record LayerResult(String name, int block, int out, int in, String target, double achieved, long pruned,
+                              double reconError, double reconErrorRelative, double seconds) {
+    }
+
+    /** Largest input width for which the Gram matrix is collected just to report reconstruction error. */
+    static final int RECON_GRAM_LIMIT = 4096;
+
+    private OneShotPruner() {
+    }
+
+    /** Layers whose names match any pattern (Java regex, full match); an unmatched pattern is an error. */
+    public static Predicate<String> scope(BlockwiseModel model, List<String> patterns) {
+        List<Pattern> ps = patterns.stream().map(Pattern::compile).toList();
+        for (Pattern p : ps) {
+            boolean hit = false;
+            for (int b = 0; b < model.blocks() && !hit; b++) {
+                for (BlockwiseModel.Linear l : model.linears(b)) {
+                    if (p.matcher(l.name()).matches()) {
+                        hit = true;
+                        break;
+                    }
+                }
+            }
+            if (!hit) {
+                List<String> names = model.linears(0).stream().map(BlockwiseModel.Linear::name).toList();
+                throw new BadInputException("scope pattern '" + p + "' matches no linear layer; layers of block 0 are " + names);
+            }
+        }
+        return name -> ps.isEmpty() || ps.stream().anyMatch(p -> p.matcher(name).matches());
+    }
+
+    /** Runs the plan on {@code model} with calibration windows of token ids; weights change in place. */
+    public static List<LayerResult> run(BlockwiseModel model, List<int[]> windows, Plan plan, Progress progress) {
+        Predicate<String> inScope = scope(model, plan.scopePatterns());
+        LayerPruner pruner = plan.pruner();
+        boolean calib = pruner.needsCalibration() || plan.allocation() instanceof Allocation.OutlierWeighted;
+        int d = model.hiddenSize();
+
+        List<float[]> hidden = new ArrayList<>();
+        if (calib) {
+            for (int[] w : windows) {
+                hidden.add(model.embed(w));
+            }
+        }
+        double[] blockSparsity = blockSparsities(model, windows, plan, inScope);
+        Map<String, Double> globalSparsity = plan.allocation() instanceof Allocation.Global
+                ? globalSparsities(model, plan, inScope) : Map.of();
+
+        List<LayerResult> results = new ArrayList<>();
+        long total = 0;
+        for (int b = 0; b < model.blocks(); b++) {
+            total += model.linears(b).stream().filter(l -> inScope.test(l.name())).count();
+        }
+        long done = 0;
+        for (int b = 0; b < model.blocks(); b++) {
+            List<BlockwiseModel.Linear> linears = model.linears(b).stream().filter(l -> inScope.test(l.name())).toList();
+            Map<String, LayerStats> stats = new HashMap<>();
+            if (calib && !linears.isEmpty()) {
+                Map<String, BlockwiseModel.Linear> byName = new HashMap<>();
+                linears.forEach(l -> byName.put(l.name(), l));
+                for (int wi = 0; wi < windows.size(); wi++) {
+                    float[] h = hidden.get(wi).clone();
+                    int tokens = windows.get(wi).length;
+                    model.forwardBlock(b, h, tokens, (names, x, t, in) ->
+                            collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT));
+                }
+            }
+            for (BlockwiseModel.Linear l : linears) {
+                progress.step(done, total, l.name());
+                long t0 = System.nanoTime();
+                Sparsity s = sparsityFor(l, b, plan, blockSparsity, globalSparsity);
+                LayerStats st = stats.get(l.name());
+                float[] before = st != null && st.hasGram() ? l.weight().clone() : null;
+                Mask mask = s.fraction() == 0 ? new Mask(l.out(), l.in()) : pruner.prune(l.weight(), l.out(), l.in(), st, s);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double[] err = before != null ? st.reconstructionError(before, l.weight(), l.out()) : new double[] {Double.NaN, Double.NaN};
+                results.add(new LayerResult(l.name(), b, l.out(), l.in(), s.label(), mask.sparsity(), mask.prunedCount(),
+                        err[0], err[1], secs));
+                done++;
+            }
+            progress.step(done, total, "block " + b);
+            if (calib) {
+                for (int wi = 0; wi < windows.size(); wi++) {
+                    model.forwardBlock(b, hidden.get(wi), windows.get(wi).length, BlockwiseModel.InputObserver.NONE);
+                }
+            }
+        }
+        return results;
+    }
+
+    private static Sparsity sparsityFor(BlockwiseModel.Linear l, int block, Plan plan, double[] blockSparsity,
+                                        Map<String, Double> global) {
+        for (Map.Entry<String, Double> o : plan.overrides().entrySet()) {
+            if (Pattern.compile(o.getKey()).matcher(l.name()).matches()) {
+                return new Sparsity.Fraction(o.getValue());
+            }
+        }
+        if (global.containsKey(l.name())) {
+            return new Sparsity.Fraction(global.get(l.name()));
+        }
+        if (blockSparsity != null) {
+            return new Sparsity.Fraction(blockSparsity[block]);
+        }
+        return plan.sparsity();
+    }
+
+    /** Accumulates X into the stats shared by every wanted linear that consumes it. */
+    private static void collect(Map<String, LayerStats> stats, List<String> names, Predicate<String> wanted,
+                                float[] x, int tokens, int in, boolean gram) {
+        List<String> use = names.stream().filter(wanted).toList();
+        if (use.isEmpty()) {
+            return;
+        }
+        LayerStats s = stats.computeIfAbsent(use.get(0), k -> new LayerStats(in, gram));
+        use.forEach(n -> stats.put(n, s));
+        s.accumulate(x, tokens);
+    }
+
+    /** OWL: per-block sparsities from a dense calibration pass; null for other allocations. */
+    private static double[] blockSparsities(BlockwiseModel model, List<int[]> windows, Plan plan, Predicate<String> inScope) {
+        if (!(plan.allocation() instanceof Allocation.OutlierWeighted owl)) {
+            return null;
+        }
+        double[] ratios = new double[model.blocks()];
+        List<float[]> hidden = new ArrayList<>();
+        for (int[] w : windows) {
+            hidden.add(model.embed(w));
+        }
+        Wanda wanda = new Wanda();
+        for (int b = 0; b < model.blocks(); b++) {
+            Map<String, LayerStats> stats = new LinkedHashMap<>();
+            for (int wi = 0; wi < windows.size(); wi++) {
+                model.forwardBlock(b, hidden.get(wi), windows.get(wi).length, (names, x, t, in) ->
+                        collect(stats, names, inScope, x, t, in, false));
+            }
+            // concatenated Wanda scores of the block's linears
+            List<float[]> all = new ArrayList<>();
+            int n = 0;
+            for (BlockwiseModel.Linear l : model.linears(b)) {
+                LayerStats s = stats.get(l.name());
+                if (s != null) {
+                    float[] sc = wanda.score(l.weight(), l.out(), l.in(), s);
+                    all.add(sc);
+                    n += sc.length;
+                }
+            }
+            float[] cat = new float[n];
+            int o = 0;
+            for (float[] a : all) {
+                System.arraycopy(a, 0, cat, o, a.length);
+                o += a.length;
+            }
+            ratios[b] = owl.outlierRatio(cat);
+        }
+        return owl.sparsities(ratios, plan.sparsity().fraction());
+    }
+
+    /** Global allocation: one threshold over all in-scope layers' scores (data-free criteria only). */
+    private static Map<String, Double> globalSparsities(BlockwiseModel model, Plan plan, Predicate<String> inScope) {
+        LayerPruner.ScoreAndSelect sas = (LayerPruner.ScoreAndSelect) plan.pruner();
+        if (sas.criterion().needsCalibration()) {
+            throw new BadInputException("global allocation compares scores across layers; use it with magnitude or random, not "
+                    + sas.criterion().name() + " (its scores are not comparable across layers)");
+        }
+        List<float[]> scores = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        long n = 0;
+        for (int b = 0; b < model.blocks(); b++) {
+            for (BlockwiseModel.Linear l : model.linears(b)) {
+                if (inScope.test(l.name())) {
+                    float[] s = sas.criterion().score(l.weight(), l.out(), l.in(), null);
+                    scores.add(s);
+                    names.add(l.name());
+                    n += s.length;
+                }
+            }
+        }
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new BadInputException("global allocation over " + n + " weights exceeds one array; use uniform or owl");
+        }
+        float[] cat = new float[(int) n];
+        int o = 0;
+        for (float[] s : scores) {
+            System.arraycopy(s, 0, cat, o, s.length);
+            o += s.length;
+        }
+        int k = (int) Math.floor(plan.sparsity().fraction() * n);
+        Map<String, Double> out = new HashMap<>();
+        if (k == 0) {
+            names.forEach(x -> out.put(x, 0.0));
+            return out;
+        }
+        float t = dev.prune4j.kernels.Select.kthSmallest(cat, 0, cat.length, k - 1);
+        for (int i = 0; i < scores.size(); i++) {
+            long below = 0;
+            for (float v : scores.get(i)) {
+                if (v <= t) {
+                    below++;
+                }
+            }
+            out.put(names.get(i), Math.min(0.999999, (double) below / scores.get(i).length));
+        }
+        return out;
+    }
+}

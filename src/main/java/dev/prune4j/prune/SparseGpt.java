@@ -1,0 +1,158 @@
+package dev.prune4j.prune;
+
+import dev.prune4j.kernels.Kernels;
+import dev.prune4j.kernels.LinAlg;
+import dev.prune4j.kernels.Select;
+
+/**
+ * SparseGPT (Frantar &amp; Alistarh 2023, "SparseGPT: Massive Language Models Can Be Accurately
+ * Pruned in One-Shot", Algorithm 1): optimal-brain-surgeon pruning with weight update. With
+ * H = (2/n)·XᵀX (+ damping) and U the upper Cholesky factor of H⁻¹, removing w_ij costs
+ * w_ij²/U_jj² and is compensated in the not-yet-processed columns of its row by
+ * −(w_ij/U_jj)·U_j,j+1… Columns are swept left to right in blocks with lazy batched updates; the
+ * mask of a block is chosen adaptively just before the block is processed (for N:M, per group of
+ * M columns when the sweep reaches it).
+ *
+ * <p>Conventions (shared/fixtures/README): dead inputs (H_jj = 0) get H_jj = 1 and W_:,j = 0;
+ * damping = {@code damp}·mean(diag H); an unstructured block prunes exactly floor(s·rows·B) of
+ * its entries, ties by the lower flat index. The Hessian and its factor are float64; weights are
+ * updated in float32 (as the public code does).
+ */
+public final class SparseGpt implements LayerPruner {
+    private final int blockSize;
+    private final double damp;
+
+    public SparseGpt(int blockSize, double damp) {
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("SparseGPT block size must be >= 1, found " + blockSize);
+        }
+        if (!(damp >= 0)) {
+            throw new IllegalArgumentException("SparseGPT damping must be >= 0, found " + damp);
+        }
+        this.blockSize = blockSize;
+        this.damp = damp;
+    }
+
+    /** Block size 128 and damping 0.01, as in the paper. */
+    public SparseGpt() {
+        this(128, 0.01);
+    }
+
+    @Override
+    public boolean needsCalibration() {
+        return true;
+    }
+
+    @Override
+    public boolean needsGram() {
+        return true;
+    }
+
+    @Override
+    public String name() {
+        return "sparsegpt";
+    }
+
+    @Override
+    public Mask prune(float[] w, int rows, int cols, LayerStats stats, Sparsity sparsity) {
+        return prune(w, rows, cols, stats.hessian(), sparsity);
+    }
+
+    /** Prunes {@code w} [rows, cols] in place given H [cols, cols] (consumed). */
+    public Mask prune(float[] w, int rows, int cols, double[] h, Sparsity sparsity) {
+        if (sparsity instanceof Sparsity.NofM nm) {
+            nm.requireDivides(cols, "layer");
+        }
+        // dead inputs: H_jj = 0 → H_jj = 1 and W_:,j = 0
+        double diagMean = 0;
+        for (int j = 0; j < cols; j++) {
+            if (h[j * cols + j] == 0) {
+                h[j * cols + j] = 1;
+                for (int r = 0; r < rows; r++) {
+                    w[r * cols + j] = 0f;
+                }
+            }
+            diagMean += h[j * cols + j];
+        }
+        double d = damp * diagMean / cols;
+        for (int j = 0; j < cols; j++) {
+            h[j * cols + j] += d;
+        }
+        LinAlg.choleskyInverseUpper(h, cols); // h := U, H⁻¹ = UᵀU
+        float[] u = new float[cols * cols];
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (float) h[i];
+        }
+
+        Mask mask = new Mask(rows, cols);
+        Kernels k = Kernels.get();
+        for (int i1 = 0; i1 < cols; i1 += blockSize) {
+            int i2 = Math.min(i1 + blockSize, cols);
+            int count = i2 - i1;
+            float[] w1 = new float[rows * count];   // W[:, i1:i2]: [rows, count]
+            float[] err1 = new float[rows * count]; // Err1: [rows, count]
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w, r * cols + i1, w1, r * count, count);
+            }
+            boolean[] m1 = new boolean[rows * count];
+            if (sparsity instanceof Sparsity.Fraction f) {
+                float[] tmp = new float[rows * count]; // w²/U_jj²
+                for (int r = 0; r < rows; r++) {
+                    for (int c = 0; c < count; c++) {
+                        double ujj = u[(i1 + c) * cols + i1 + c];
+                        double v = w1[r * count + c];
+                        tmp[r * count + c] = (float) (v * v / (ujj * ujj));
+                    }
+                }
+                int kPrune = (int) Math.floor(f.value() * rows * (long) count);
+                Select.smallestK(tmp, 0, rows * count, kPrune, m1, 0);
+            }
+            for (int c = 0; c < count; c++) {
+                int j = i1 + c;
+                if (sparsity instanceof Sparsity.NofM nm && c % nm.m() == 0) {
+                    float[] tmp = new float[nm.m()];
+                    boolean[] sel = new boolean[nm.m()];
+                    for (int r = 0; r < rows; r++) {
+                        for (int q = 0; q < nm.m(); q++) {
+                            double ujj = u[(j + q) * cols + j + q];
+                            double v = w1[r * count + c + q];
+                            tmp[q] = (float) (v * v / (ujj * ujj));
+                        }
+                        Select.smallestK(tmp, 0, nm.m(), nm.m() - nm.n(), sel, 0);
+                        for (int q = 0; q < nm.m(); q++) {
+                            m1[r * count + c + q] = sel[q];
+                        }
+                    }
+                }
+                float ujj = u[j * cols + j];
+                for (int r = 0; r < rows; r++) {
+                    float wv = w1[r * count + c];
+                    float q = m1[r * count + c] ? 0f : wv;
+                    float e = (wv - q) / ujj;
+                    w1[r * count + c] = q;
+                    err1[r * count + c] = e;
+                    if (e != 0f) {
+                        // W1[r, c+1:] -= e · U[j, j+1:i2]
+                        for (int t = c + 1; t < count; t++) {
+                            w1[r * count + t] -= e * u[j * cols + i1 + t];
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(w1, r * count, w, r * cols + i1, count);
+                for (int c = 0; c < count; c++) {
+                    if (m1[r * count + c]) {
+                        mask.set(r, i1 + c);
+                    }
+                }
+            }
+            if (i2 < cols) {
+                // W[:, i2:] -= Err1 · U[i1:i2, i2:]   ([rows, count] · [count, cols-i2]), as W += (−Err1)·U
+                k.scale(err1.length, -1f, err1, 0);
+                k.gemm(rows, cols - i2, count, err1, 0, count, u, i1 * cols + i2, cols, 1f, w, i2, cols);
+            }
+        }
+        return mask;
+    }
+}
