@@ -177,6 +177,39 @@ public class VectorKernels extends ScalarKernels {
         }
     }
 
+    /**
+     * Exact GELU {@code x·Φ(x) = x·(1 − ½·erfc(x/√2))}, with erfc from the same Chebyshev fit as
+     * {@link MathUtil#erf} (Numerical Recipes 3rd ed. §6.2.2), evaluated in float lanes.
+     */
+    @Override
+    public void gelu(float[] x, int off, int n) {
+        int i = 0;
+        int nv = S.loopBound(n);
+        float invSqrt2 = (float) (1 / Math.sqrt(2));
+        for (; i < nv; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            FloatVector z = v.mul(invSqrt2).abs();
+            FloatVector t = z.mul(0.5f).add(1f).lanewise(VectorOperators.INV);
+            FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
+            p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
+            FloatVector erfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP)); // erfc(|x|/√2)
+            // Φ(x) = 1 − ½·erfc(x/√2) for x ≥ 0, ½·erfc(|x|/√2) for x < 0
+            FloatVector half = erfc.mul(0.5f);
+            FloatVector phi = half.neg().add(1f).blend(half, v.lt(0f));
+            v.mul(phi).intoArray(x, off + i);
+        }
+        if (i < n) {
+            super.gelu(x, off + i, n - i);
+        }
+    }
+
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;

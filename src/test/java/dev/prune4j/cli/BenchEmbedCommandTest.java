@@ -19,6 +19,7 @@ class BenchEmbedCommandTest {
             assertTrue(c.get("prune4jSentencesPerSecond").asDouble() > 0 && c.get("onnxRuntimeSentencesPerSecond").asDouble() > 0);
         }
         assertTrue(root.get("worstCosineToBaseline").asDouble() > 0.99999, r.out());
+        assertEquals(Parallel.maxThreads(), Parallel.threads(), "the thread count is restored");
     }
 
     @Test

@@ -134,7 +134,7 @@ class DecoderCliTest {
     void unknownArchitecture() throws IOException {
         Path cfg = model.resolve("config.json");
         Files.writeString(cfg, Files.readString(cfg).replace("\"qwen2\"", "\"gpt2\""));
-        expectBadInput(cfg + ": unknown model_type 'gpt2'; supported: llama, mistral, qwen2, qwen3");
+        expectBadInput(cfg + ": unknown model_type 'gpt2'; supported: llama, mistral, qwen2, qwen3, bert");
     }
 
     @Test
