@@ -1,5 +1,6 @@
 # Finds a JDK >= 25 for prune4j (POSIX sh; sourced by ./prune4j and ./mvnw).
-# Order: $JAVA_HOME, then `java` on PATH, then the standard JVM directories.
+# Order: $JAVA_HOME, then `java` on PATH, then the standard JVM directories
+# ($PRUNE4J_JVM_DIRS, space-separated, replaces that list; tests use it).
 # On success sets PRUNE4J_JAVA_HOME; on failure sets PRUNE4J_JDK_FOUND to what was seen.
 PRUNE4J_MIN_JDK=25
 
@@ -29,7 +30,7 @@ prune4j_find_jdk() {
     PRUNE4J_JDK_FOUND="${PRUNE4J_JDK_FOUND:+$PRUNE4J_JDK_FOUND, }java on PATH = $h (version ${m:-unknown})"
   fi
   case $- in *f*) noglob=1; set +f ;; *) noglob=0 ;; esac
-  for d in /usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
+  for d in ${PRUNE4J_JVM_DIRS:-/usr/lib/jvm/* /usr/java/* /opt/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home}; do
     [ -d "$d" ] || continue
     m=$(prune4j_jdk_major "$d" || true)
     if [ -n "$m" ] && [ "$m" -ge "$PRUNE4J_MIN_JDK" ]; then PRUNE4J_JAVA_HOME=$d; break; fi
