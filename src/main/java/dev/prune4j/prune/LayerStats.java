@@ -46,9 +46,9 @@ public final class LayerStats {
             }
         }
         if (gram != null) {
-            // XᵀX of this batch in float32 chunks of ≤ 64 tokens (short sums), accumulated in float64
+            // XᵀX of this batch in float32 chunks of ≤ 256 tokens (short sums), accumulated in float64
             Kernels k = Kernels.get();
-            int chunk = 64;
+            int chunk = 256;
             float[] xt = new float[in * chunk];
             float[] g = new float[in * in];
             for (int r0 = 0; r0 < rows; r0 += chunk) {
