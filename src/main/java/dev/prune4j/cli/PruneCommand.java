@@ -166,7 +166,7 @@ final class PruneCommand implements Callable<Integer> {
         long tPrune = System.nanoTime();
         List<OneShotPruner.LayerResult> layers;
         try (ProgressBars bar = ProgressBars.open("prune " + recipe.method() + " " + recipe.sparsity(), 1)) {
-            layers = OneShotPruner.run(new DecoderBlocks(decoder), calibWindowsCut, plan, bar);
+            layers = OneShotPruner.run(new DecoderBlocks(decoder, calibWindowsCut), plan, bar);
         }
         double pruneSeconds = (System.nanoTime() - tPrune) / 1e9;
         Perplexity.Result after = noEval ? null : Perplexity.evaluate(decoder, evalCut, i -> { });

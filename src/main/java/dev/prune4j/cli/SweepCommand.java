@@ -116,7 +116,7 @@ final class SweepCommand implements Callable<Integer> {
                         row.put("allocation", a);
                         try {
                             long t0 = System.nanoTime();
-                            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d), calib, r.toPlan(), Progress.NONE);
+                            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d, calib), r.toPlan(), Progress.NONE);
                             double secs = (System.nanoTime() - t0) / 1e9;
                             Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
                             long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
