@@ -1,32 +1,52 @@
 package dev.prune4j.cli;
 
+import dev.prune4j.eval.EmbeddingFidelity;
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
-import dev.prune4j.kernels.ScalarKernels;
-import dev.prune4j.tensor.Rng;
+import dev.prune4j.model.bert.BuiltinEncoder;
+import dev.prune4j.model.bert.EncoderLoader;
+import dev.prune4j.model.bert.SentenceEncoder;
+import dev.prune4j.text.BuiltinCorpus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The demo on the built-in default model. Until model loading lands it is a kernel self-check:
- * the fast kernels against their scalar specification on a linear layer, and their speed.
+ * The demo on the built-in default model: all-MiniLM-L6-v2 loaded from its Maven artifact,
+ * a few sentences embedded, their nearest neighbours by cosine, and the throughput on sentences
+ * from the built-in corpus. Needs nothing but the build.
  */
-@Command(name = "demo", description = "Run the demo (for now: a kernel self-check; the pruning demo arrives with the models).")
+@Command(name = "demo", description = "Load all-MiniLM-L6-v2 from its Maven artifact, embed a few sentences, "
+        + "show their nearest neighbours and the embedding throughput.")
 final class DemoCommand implements Callable<Integer> {
+    /** Pairs of paraphrases and odd ones out, so that the nearest neighbours are easy to check by eye. */
+    static final List<String> SENTENCES = List.of(
+            "A man is playing a guitar on the stage.",
+            "Someone performs music with a guitar in front of an audience.",
+            "The central bank raised interest rates again.",
+            "Borrowing money became more expensive after the bank's decision.",
+            "My cat likes to sleep in the sun.",
+            "The kitten dozes on the warm windowsill.",
+            "Pruning removes weights from a neural network.");
+
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed for the random test data (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--corpus-sentences", defaultValue = "64",
+            description = "Sentences of the built-in corpus to time (default: ${DEFAULT-VALUE}).")
+    int corpusSentences;
 
     @Spec
     CommandSpec spec;
@@ -35,66 +55,94 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        err.println("prune4j demo: no model support yet, running the kernel self-check instead "
-                + "(fast kernels vs the scalar specification on linear-layer shapes).");
-        Kernels fast = Kernels.get();
-        Kernels spec = new ScalarKernels();
-        Rng rng = new Rng(seed);
-        List<Map<String, Object>> checks = new ArrayList<>();
-        boolean ok = true;
-        int[][] shapes = {{1, 768, 768}, {16, 384, 1536}, {128, 768, 768}};
-        for (int[] s : shapes) {
-            int m = s[0];
-            int n = s[1];
-            int k = s[2];
-            float[] x = new float[m * k];
-            float[] w = new float[n * k];
-            rng.fillUniform(x, -1, 1);
-            rng.fillUniform(w, -1, 1);
-            float[] yRef = new float[m * n];
-            float[] y = new float[m * n];
-            spec.gemmT(m, n, k, x, w, yRef);
-            long t0 = System.nanoTime();
-            int reps = 0;
-            do {
-                fast.gemmT(m, n, k, x, w, y);
-                reps++;
-            } while (System.nanoTime() - t0 < 200_000_000L);
-            double secs = (System.nanoTime() - t0) / 1e9 / reps;
-            double maxErr = 0;
-            for (int i = 0; i < y.length; i++) {
-                maxErr = Math.max(maxErr, Math.abs(y[i] - yRef[i]));
+        BuiltinEncoder model = BuiltinEncoder.ALL_MINILM_L6_V2;
+        String artifact = model.artifact() + ":" + artifactVersion(model);
+        err.println("prune4j demo: loading " + model.id() + " from " + artifact);
+        long t0 = System.nanoTime();
+        try (SentenceEncoder enc = EncoderLoader.loadBuiltin(model, EncoderLoader.Options.defaults())) {
+            double loadS = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            float[][] e = enc.embed(SENTENCES);
+            double embedS = (System.nanoTime() - t1) / 1e9;
+            int n = SENTENCES.size();
+            double[][] sim = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    sim[i][j] = EmbeddingFidelity.cosines(new float[][] {e[i]}, new float[][] {e[j]})[0];
+                }
             }
-            // |error| ≤ k·eps·Σ|x||w| ≤ k·eps·k for inputs in [-1, 1]; use a generous 2·k·eps·sqrt(k) bound
-            double tol = 2 * k * Math.ulp(1f) * Math.sqrt(k);
-            boolean pass = maxErr <= tol;
-            ok &= pass;
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("op", "gemmT");
-            c.put("shape", "M=" + m + " N=" + n + " K=" + k);
-            c.put("maxAbsError", maxErr);
-            c.put("tolerance", tol);
-            c.put("pass", pass);
-            c.put("gflops", 2.0 * m * n * k / secs / 1e9);
-            checks.add(c);
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("kernels", fast.name());
-        result.put("threads", Parallel.threads());
-        result.put("seed", seed);
-        result.put("checks", checks);
-        result.put("ok", ok);
-        if (json) {
-            Json.print(out, result);
-        } else {
-            out.printf("kernels: %s, threads: %d, seed: %d%n", fast.name(), Parallel.threads(), seed);
-            out.printf("%-8s %-22s %12s %12s %6s %10s%n", "op", "shape", "max|err|", "tolerance", "pass", "GFLOP/s");
-            for (Map<String, Object> c : checks) {
-                out.printf("%-8s %-22s %12.3e %12.3e %6s %10.1f%n", c.get("op"), c.get("shape"), c.get("maxAbsError"),
-                        c.get("tolerance"), c.get("pass"), c.get("gflops"));
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int best = -1;
+                for (int j = 0; j < n; j++) {
+                    if (j != i && (best < 0 || sim[i][j] > sim[i][best])) {
+                        best = j;
+                    }
+                }
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("sentence", SENTENCES.get(i));
+                r.put("tokens", enc.tokenizer().encode(SENTENCES.get(i)).length);
+                r.put("nearest", best);
+                r.put("cosine", sim[i][best]);
+                rows.add(r);
             }
-            out.println(ok ? "self-check passed" : "self-check FAILED");
+            List<String> corpus = BuiltinCorpus.sentences(Math.max(1, corpusSentences), 40, 300);
+            enc.embed(corpus.subList(0, Math.min(8, corpus.size()))); // warm-up
+            long t2 = System.nanoTime();
+            enc.embed(corpus);
+            double corpusS = (System.nanoTime() - t2) / 1e9;
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("model", model.id());
+            result.put("artifact", artifact);
+            result.put("architecture", enc.encoder().config().describe());
+            result.put("pooling", enc.pooling().name().toLowerCase(Locale.ROOT));
+            result.put("kernels", Kernels.get().name());
+            result.put("threads", Parallel.threads());
+            result.put("loadSeconds", loadS);
+            result.put("embedSeconds", embedS);
+            result.put("sentences", rows);
+            result.put("similarity", sim);
+            Map<String, Object> tp = new LinkedHashMap<>();
+            tp.put("corpus", BuiltinCorpus.PROVENANCE);
+            tp.put("sentences", corpus.size());
+            tp.put("batchSize", enc.batchSize());
+            tp.put("seconds", corpusS);
+            tp.put("sentencesPerSecond", corpus.size() / corpusS);
+            result.put("throughput", tp);
+            if (json) {
+                Json.print(out, result);
+            } else {
+                out.printf(Locale.ROOT, "model: %s (%s)%n", model.id(), artifact);
+                out.printf(Locale.ROOT, "       %s, %s pooling, L2-normalised%n", enc.encoder().config().describe(),
+                        enc.pooling().name().toLowerCase(Locale.ROOT));
+                out.printf(Locale.ROOT, "kernels: %s, threads: %d, loaded in %.2f s, %d sentences embedded in %.3f s%n%n",
+                        Kernels.get().name(), Parallel.threads(), loadS, n, embedS);
+                out.printf(Locale.ROOT, "%2s  %-66s %6s  %7s  %6s%n", "#", "sentence", "tokens", "nearest", "cosine");
+                for (int i = 0; i < n; i++) {
+                    Map<String, Object> r = rows.get(i);
+                    out.printf(Locale.ROOT, "%2d  %-66s %6d  %7d  %6.3f%n", i, r.get("sentence"), r.get("tokens"),
+                            r.get("nearest"), r.get("cosine"));
+                }
+                out.printf(Locale.ROOT, "%nthroughput: %d sentences of the built-in corpus (Europarl, English) in %.2f s"
+                        + " = %.1f sentences/s (batch %d)%n", corpus.size(), corpusS, corpus.size() / corpusS,
+                        enc.batchSize());
+            }
         }
-        return ok ? Main.OK : Main.FAILURE;
+        return Main.OK;
+    }
+
+    /** The version of the jar that ships the model, from its Maven metadata ("?" if absent). */
+    static String artifactVersion(BuiltinEncoder b) {
+        String res = "META-INF/maven/dev.langchain4j/langchain4j-embeddings-" + b.id() + "/pom.properties";
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(res)) {
+            if (in == null) {
+                return "?";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "?");
+        } catch (IOException e) {
+            return "?";
+        }
     }
 }

@@ -20,7 +20,7 @@ public final class Architectures {
 
     /** Every {@code model_type} prune4j can load, for error messages. */
     public static String supported() {
-        return DecoderType.supported();
+        return DecoderType.supported() + ", bert";
     }
 
     /** Reads {@code config.json} and dispatches on its {@code model_type}. */
@@ -45,6 +45,9 @@ public final class Architectures {
         }
         if (DecoderType.fromModelType(type) != null) {
             return LlamaConfig.fromJson(configJson, root);
+        }
+        if (type.equals("bert")) {
+            return dev.prune4j.model.bert.BertConfig.fromJson(configJson, root);
         }
         throw new BadInputException(configJson + ": unknown model_type '" + type + "'; supported: " + supported());
     }

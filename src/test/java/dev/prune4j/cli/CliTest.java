@@ -38,12 +38,18 @@ class CliTest {
     }
 
     @Test
-    void demoJsonIsOneObjectAndPasses() throws Exception {
-        Result r = run("demo", "--json");
+    void demoJsonIsOneObjectWithParaphrasesAsNearestNeighbours() throws Exception {
+        Result r = run("demo", "--json", "--corpus-sentences", "8");
         assertEquals(0, r.code(), r.err());
         var node = Json.MAPPER.readTree(r.out());
         assertTrue(node.isObject());
-        assertTrue(node.get("ok").asBoolean());
-        assertEquals(3, node.get("checks").size());
+        assertEquals("all-minilm-l6-v2", node.get("model").asText());
+        var rows = node.get("sentences");
+        assertEquals(DemoCommand.SENTENCES.size(), rows.size());
+        // the demo sentences come in paraphrase pairs (0,1), (2,3), (4,5): each one's nearest is its partner
+        for (int i = 0; i < 6; i++) {
+            assertEquals(i ^ 1, rows.get(i).get("nearest").asInt(), rows.get(i).toString());
+        }
+        assertEquals(8, node.get("throughput").get("sentences").asInt());
     }
 }

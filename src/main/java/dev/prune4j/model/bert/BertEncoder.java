@@ -1,0 +1,149 @@
+package dev.prune4j.model.bert;
+
+import dev.prune4j.core.BadInputException;
+import dev.prune4j.kernels.Kernels;
+
+/**
+ * The BERT encoder forward pass: embeddings (word + position + token type) and LayerNorm, then
+ * post-LayerNorm blocks {@code x = LN(x + Attn(x)); x = LN(x + W2·act(W1·x))}. Sequences are
+ * packed without padding ({@link TokenBatch}); linear layers run over all tokens of the batch at
+ * once, attention per sequence and head.
+ */
+public final class BertEncoder {
+    /** Sees the input of every linear layer (for calibration statistics); may be null. */
+    @FunctionalInterface
+    public interface LinearHook {
+        /** x: [rows, in] is the input about to be multiplied by the layer {@code name}'s weight. */
+        void input(String name, float[] x, int rows, int in);
+    }
+
+    private final BertConfig config;
+    private final BertWeights weights;
+    private final Kernels k;
+
+    public BertEncoder(BertConfig config, BertWeights weights) {
+        this(config, weights, Kernels.get());
+    }
+
+    public BertEncoder(BertConfig config, BertWeights weights, Kernels kernels) {
+        this.config = config;
+        this.weights = weights;
+        this.k = kernels;
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    public BertWeights weights() {
+        return weights;
+    }
+
+    /** Last hidden states, x: [batch.tokens(), hidden], rows in packed order. */
+    public float[] forward(TokenBatch batch) {
+        return forward(batch, null);
+    }
+
+    /** As {@link #forward(TokenBatch)}, calling {@code hook} before every linear layer. */
+    public float[] forward(TokenBatch batch, LinearHook hook) {
+        int h = config.hiddenSize();
+        int tokens = batch.tokens();
+        float eps = (float) config.layerNormEps();
+        float[] x = embed(batch); // x: [tokens, hidden]
+        float[] q = new float[tokens * h];
+        float[] kk = new float[tokens * h];
+        float[] v = new float[tokens * h];
+        float[] ctx = new float[tokens * h];
+        float[] tmp = new float[tokens * h];
+        float[] ff = new float[tokens * config.intermediateSize()];
+        int maxLen = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            maxLen = Math.max(maxLen, batch.length(s));
+        }
+        float[] scores = new float[maxLen * maxLen];
+        for (int l = 0; l < config.numLayers(); l++) {
+            BertWeights.Block b = weights.blocks().get(l);
+            String p = "encoder.layer." + l + ".";
+            if (hook != null) {
+                hook.input(p + "attention.self.query", x, tokens, h);
+                hook.input(p + "attention.self.key", x, tokens, h);
+                hook.input(p + "attention.self.value", x, tokens, h);
+            }
+            b.query().apply(k, x, tokens, q);   // q: [tokens, hidden]
+            b.key().apply(k, x, tokens, kk);    // k: [tokens, hidden]
+            b.value().apply(k, x, tokens, v);   // v: [tokens, hidden]
+            attention(batch, q, kk, v, ctx, scores);
+            if (hook != null) {
+                hook.input(p + "attention.output.dense", ctx, tokens, h);
+            }
+            b.attentionOutput().apply(k, ctx, tokens, tmp);
+            k.add(tokens * h, tmp, 0, x, 0, x, 0);
+            k.layerNorm(x, 0, b.attentionNormWeight(), b.attentionNormBias(), eps, x, 0, tokens, h);
+            if (hook != null) {
+                hook.input(p + "intermediate.dense", x, tokens, h);
+            }
+            b.intermediate().apply(k, x, tokens, ff); // ff: [tokens, intermediate]
+            switch (config.activation()) {
+                case GELU -> k.gelu(ff, 0, ff.length);
+                case GELU_TANH -> k.geluTanh(ff, 0, ff.length);
+            }
+            if (hook != null) {
+                hook.input(p + "output.dense", ff, tokens, config.intermediateSize());
+            }
+            b.output().apply(k, ff, tokens, tmp);
+            k.add(tokens * h, tmp, 0, x, 0, x, 0);
+            k.layerNorm(x, 0, b.outputNormWeight(), b.outputNormBias(), eps, x, 0, tokens, h);
+        }
+        return x;
+    }
+
+    /** x[t] = LN(word[id] + position[t − start] + type[typeId]). */
+    private float[] embed(TokenBatch batch) {
+        int h = config.hiddenSize();
+        float[] x = new float[batch.tokens() * h];
+        int row = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            int[] ids = batch.ids().get(s);
+            int[] types = batch.typeIds().get(s);
+            if (ids.length > config.maxPositions()) {
+                throw new BadInputException("sequence " + s + " has " + ids.length + " tokens; this encoder takes at most "
+                        + config.maxPositions() + " (truncate the input)");
+            }
+            for (int t = 0; t < ids.length; t++, row++) {
+                int id = ids[t];
+                int type = types[t];
+                if (id < 0 || id >= config.vocabSize() || type < 0 || type >= config.typeVocabSize()) {
+                    throw new BadInputException("sequence " + s + " token " + t + ": id " + id + " / type " + type
+                            + " outside the vocabulary (" + config.vocabSize() + " ids, " + config.typeVocabSize() + " types)");
+                }
+                System.arraycopy(weights.wordEmbeddings(), id * h, x, row * h, h);
+                k.add(h, x, row * h, weights.tokenTypeEmbeddings(), type * h, x, row * h);
+                k.add(h, x, row * h, weights.positionEmbeddings(), t * h, x, row * h);
+            }
+        }
+        k.layerNorm(x, 0, weights.embeddingNormWeight(), weights.embeddingNormBias(), (float) config.layerNormEps(),
+                x, 0, batch.tokens(), h);
+        return x;
+    }
+
+    /** ctx = softmax(q·kᵀ/√d)·v per sequence and head; q, k, v, ctx: [tokens, hidden]. */
+    private void attention(TokenBatch batch, float[] q, float[] kk, float[] v, float[] ctx, float[] scores) {
+        int h = config.hiddenSize();
+        int d = config.headSize();
+        float scale = (float) (1.0 / Math.sqrt(d));
+        int start = 0;
+        for (int s = 0; s < batch.size(); s++) {
+            int n = batch.length(s);
+            for (int head = 0; head < config.numHeads(); head++) {
+                int off = start * h + head * d;
+                // scores: [n, n] = q_h·k_hᵀ
+                k.gemmT(n, n, d, q, off, h, kk, off, h, 0f, scores, 0, n);
+                k.scale(n * n, scale, scores, 0);
+                k.softmax(scores, 0, n, n, n);
+                // ctx_h: [n, d] = scores·v_h
+                k.gemm(n, d, n, scores, 0, n, v, off, h, 0f, ctx, off, h);
+            }
+            start += n;
+        }
+    }
+}
