@@ -49,7 +49,7 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--recipe", paramLabel = "FILE", description = "YAML/JSON recipe; command-line options override its fields.")
     Path recipeFile;
 
-    @Option(names = "--method", description = "magnitude | wanda | sparsegpt | ria | random")
+    @Option(names = "--method", description = "magnitude | wanda | sparsegpt | ria | dsnot | random")
     String method;
 
     @Option(names = "--sparsity", description = "Fraction such as 0.5, or N:M such as 2:4.")

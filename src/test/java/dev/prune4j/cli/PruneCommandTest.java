@@ -65,7 +65,7 @@ class PruneCommandTest {
         expectBad(args(out, "--method", "wanda", "--sparsity", "1.5"), "prune4j: sparsity must be in [0, 1), found 1.5");
         expectBad(args(out, "--method", "wanda", "--sparsity", "4:4"), "prune4j: N:M sparsity needs 0 <= N < M, found 4:4");
         expectBad(args(out, "--method", "obs", "--sparsity", "0.5"),
-                "prune4j: unknown method 'obs'; supported: magnitude, wanda, sparsegpt, ria, random");
+                "prune4j: unknown method 'obs'; supported: magnitude, wanda, sparsegpt, ria, dsnot, random");
         expectBad(args(out, "--method", "wanda", "--sparsity", "3:5"),
                 "prune4j: layer: N:M sparsity 3:5 needs M=5 to divide the input width, found width 64");
         expectBad(args(out, "--method", "wanda", "--sparsity", "0.5", "--scope", "nothing\\..*"),
