@@ -42,7 +42,7 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     DecoderInputs inputs;
 
-    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria",
+    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot",
             description = "Methods (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
