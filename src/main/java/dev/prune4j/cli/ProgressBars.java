@@ -17,7 +17,9 @@ final class ProgressBars implements Progress, AutoCloseable {
 
     private ProgressBars(String task, long total, PrintStream err) {
         this.bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(Math.max(1, total))
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                .setStyle(ProgressBarStyle.ASCII)
+                // on a terminal redraw often; in a log file (no console) only every 10 s
+                .setUpdateIntervalMillis(System.console() != null ? 250 : 10_000).continuousUpdate()
                 .setConsumer(new ConsoleProgressBarConsumer(err, 100)).build();
     }
 

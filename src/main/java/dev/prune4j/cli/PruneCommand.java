@@ -49,7 +49,7 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--recipe", paramLabel = "FILE", description = "YAML/JSON recipe; command-line options override its fields.")
     Path recipeFile;
 
-    @Option(names = "--method", description = "magnitude | wanda | sparsegpt | ria | random")
+    @Option(names = "--method", description = "magnitude | wanda | sparsegpt | ria | dsnot | random")
     String method;
 
     @Option(names = "--sparsity", description = "Fraction such as 0.5, or N:M such as 2:4.")
@@ -166,7 +166,7 @@ final class PruneCommand implements Callable<Integer> {
         long tPrune = System.nanoTime();
         List<OneShotPruner.LayerResult> layers;
         try (ProgressBars bar = ProgressBars.open("prune " + recipe.method() + " " + recipe.sparsity(), 1)) {
-            layers = OneShotPruner.run(new DecoderBlocks(decoder), calibWindowsCut, plan, bar);
+            layers = OneShotPruner.run(new DecoderBlocks(decoder, calibWindowsCut), plan, bar);
         }
         double pruneSeconds = (System.nanoTime() - tPrune) / 1e9;
         Perplexity.Result after = noEval ? null : Perplexity.evaluate(decoder, evalCut, i -> { });

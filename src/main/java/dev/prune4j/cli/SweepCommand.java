@@ -1,5 +1,6 @@
 package dev.prune4j.cli;
 
+import dev.prune4j.core.BadInputException;
 import dev.prune4j.core.Versions;
 import dev.prune4j.eval.Perplexity;
 import dev.prune4j.model.LlamaDecoder;
@@ -41,7 +42,7 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     DecoderInputs inputs;
 
-    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria",
+    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot",
             description = "Methods (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
@@ -109,20 +110,24 @@ final class SweepCommand implements Callable<Integer> {
                         bar.step(done, total, m + " " + s + " " + a);
                         LlamaDecoder d = new LlamaDecoder(inputs.loadModel());
                         Recipe r = new Recipe(m, s, null, a, null, null, null, seed, null, null, null, null, null).withDefaults();
-                        long t0 = System.nanoTime();
-                        List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d), calib, r.toPlan(), Progress.NONE);
-                        double secs = (System.nanoTime() - t0) / 1e9;
-                        Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
-                        long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
-                        long all = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
                         Map<String, Object> row = new LinkedHashMap<>();
                         row.put("method", m);
                         row.put("sparsity", s);
                         row.put("allocation", a);
-                        row.put("achieved", (double) pruned / all);
-                        row.put("perplexity", p.perplexity());
-                        row.put("mean_nll", p.meanNll());
-                        row.put("seconds_pruning", secs);
+                        try {
+                            long t0 = System.nanoTime();
+                            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d, calib), r.toPlan(), Progress.NONE);
+                            double secs = (System.nanoTime() - t0) / 1e9;
+                            Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
+                            long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
+                            long all = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
+                            row.put("achieved", (double) pruned / all);
+                            row.put("perplexity", p.perplexity());
+                            row.put("mean_nll", p.meanNll());
+                            row.put("seconds_pruning", secs);
+                        } catch (BadInputException e) {
+                            row.put("not_applicable", e.getMessage()); // e.g. 4:8 where 8 does not divide a layer's width
+                        }
                         rows.add(row);
                         done++;
                     }
@@ -184,12 +189,15 @@ final class SweepCommand implements Callable<Integer> {
                 b.append("| ").append(m).append(" |");
                 for (String s : cols) {
                     rows.stream().filter(r -> r.get("method").equals(m) && r.get("sparsity").equals(s) && r.get("allocation").equals(a))
-                            .findFirst().ifPresentOrElse(r -> b.append(String.format(Locale.ROOT, " %.3f |", (double) r.get("perplexity"))),
+                            .findFirst().ifPresentOrElse(r -> b.append(r.containsKey("perplexity")
+                                            ? String.format(Locale.ROOT, " %.3f |", (double) r.get("perplexity")) : " n/a¹ |"),
                                     () -> b.append(" – |"));
                 }
                 b.append('\n');
             }
         }
+        rows.stream().filter(r -> r.containsKey("not_applicable")).map(r -> (String) r.get("not_applicable")).distinct()
+                .forEach(msg -> b.append("\n¹ not applicable: ").append(msg).append('\n'));
         return b.toString();
     }
 }

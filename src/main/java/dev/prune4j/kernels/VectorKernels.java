@@ -189,7 +189,7 @@ public class VectorKernels extends ScalarKernels {
         for (; i < nv; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
             FloatVector z = v.mul(invSqrt2).abs();
-            FloatVector t = z.mul(0.5f).add(1f).lanewise(VectorOperators.INV);
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.mul(0.5f).add(1f));
             FloatVector p = t.mul(0.17087277f).add(-0.82215223f);
             p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
             p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What sequential one-shot pruning needs of a model: a stack of blocks whose linear layers can
- * be observed and changed. Implemented by adapters over the model families (decoders, encoders).
+ * be observed and changed, and a fixed list of calibration samples (token windows for decoders,
+ * batches of sentences for encoders). Implemented by adapters over the model families.
  */
 public interface BlockwiseModel {
 
@@ -14,18 +15,24 @@ public interface BlockwiseModel {
     /** The linear layers of block {@code b}, in forward order. */
     List<Linear> linears(int b);
 
-    /** Hidden states entering block 0 for one calibration window of token ids: [tokens, hidden]. */
-    float[] embed(int[] tokens);
+    /** Number of calibration samples. */
+    int samples();
+
+    /** Tokens in calibration sample {@code s}. */
+    int tokens(int s);
+
+    /** Hidden states entering block 0 for calibration sample {@code s}: [tokens(s), hidden]. */
+    float[] embed(int s);
 
     /** Width of the hidden state. */
     int hiddenSize();
 
     /**
-     * Runs block {@code b} in place on {@code hidden} [tokens, hiddenSize], calling
-     * {@code observer} once per distinct linear input before it is used (with the names of every
-     * linear that consumes that input, e.g. q/k/v share one input).
+     * Runs block {@code b} in place on {@code hidden} [tokens(s), hiddenSize] of sample {@code s},
+     * calling {@code observer} once per distinct linear input before it is used (with the names
+     * of every linear that consumes that input, e.g. q/k/v share one input).
      */
-    void forwardBlock(int b, float[] hidden, int tokens, InputObserver observer);
+    void forwardBlock(int b, float[] hidden, int s, InputObserver observer);
 
     /** A linear layer: its parameter name, shape and mutable float32 weights [out, in]. */
     record Linear(String name, int out, int in, float[] weight) {

@@ -4,12 +4,25 @@ import dev.prune4j.model.LlamaDecoder;
 
 import java.util.List;
 
-/** A LLaMA-family decoder seen as blocks of linear layers, for sequential calibration. */
+/** A LLaMA-family decoder seen as blocks of linear layers, calibrated on token windows. */
 public final class DecoderBlocks implements BlockwiseModel {
     private final LlamaDecoder decoder;
+    private final List<int[]> windows;
 
-    public DecoderBlocks(LlamaDecoder decoder) {
+    /** The decoder with its calibration windows of token ids (may be empty for data-free methods). */
+    public DecoderBlocks(LlamaDecoder decoder, List<int[]> windows) {
         this.decoder = decoder;
+        this.windows = List.copyOf(windows);
+    }
+
+    @Override
+    public int samples() {
+        return windows.size();
+    }
+
+    @Override
+    public int tokens(int s) {
+        return windows.get(s).length;
     }
 
     @Override
@@ -23,8 +36,8 @@ public final class DecoderBlocks implements BlockwiseModel {
     }
 
     @Override
-    public float[] embed(int[] tokens) {
-        return decoder.embedTokens(tokens);
+    public float[] embed(int s) {
+        return decoder.embedTokens(windows.get(s));
     }
 
     @Override
@@ -33,7 +46,7 @@ public final class DecoderBlocks implements BlockwiseModel {
     }
 
     @Override
-    public void forwardBlock(int b, float[] hidden, int tokens, InputObserver observer) {
-        decoder.forwardLayer(b, hidden, tokens, observer::observe);
+    public void forwardBlock(int b, float[] hidden, int s, InputObserver observer) {
+        decoder.forwardLayer(b, hidden, windows.get(s).length, observer::observe);
     }
 }

@@ -10,6 +10,7 @@ import dev.prune4j.kernels.Kernels;
  */
 public final class LayerStats {
     private final int in;
+    private final double[] sum;
     private final double[] sumSquares;
     private final double[] gram; // [in, in] or null
     private long tokens;
@@ -17,6 +18,7 @@ public final class LayerStats {
     /** Statistics for a layer with {@code in} inputs; {@code withGram} also keeps XᵀX. */
     public LayerStats(int in, boolean withGram) {
         this.in = in;
+        this.sum = new double[in];
         this.sumSquares = new double[in];
         this.gram = withGram ? new double[in * in] : null;
     }
@@ -42,13 +44,14 @@ public final class LayerStats {
             int o = r * in;
             for (int j = 0; j < in; j++) {
                 double v = x[o + j];
+                sum[j] += v;
                 sumSquares[j] += v * v;
             }
         }
         if (gram != null) {
-            // XᵀX of this batch in float32 chunks of ≤ 64 tokens (short sums), accumulated in float64
+            // XᵀX of this batch in float32 chunks of ≤ 256 tokens (short sums), accumulated in float64
             Kernels k = Kernels.get();
-            int chunk = 64;
+            int chunk = 256;
             float[] xt = new float[in * chunk];
             float[] g = new float[in * in];
             for (int r0 = 0; r0 < rows; r0 += chunk) {
@@ -76,6 +79,25 @@ public final class LayerStats {
             n[j] = (float) Math.sqrt(sumSquares[j]);
         }
         return n;
+    }
+
+    /** E[X_j] over the calibration tokens, per input feature. */
+    public double[] columnMeans() {
+        double[] m = new double[in];
+        for (int j = 0; j < in; j++) {
+            m[j] = tokens == 0 ? 0 : sum[j] / tokens;
+        }
+        return m;
+    }
+
+    /** Var[X_j] (population variance over the calibration tokens), per input feature. */
+    public double[] columnVariances() {
+        double[] v = new double[in];
+        for (int j = 0; j < in; j++) {
+            double mean = tokens == 0 ? 0 : sum[j] / tokens;
+            v[j] = tokens == 0 ? 0 : Math.max(0, sumSquares[j] / tokens - mean * mean);
+        }
+        return v;
     }
 
     /** SparseGPT's Hessian H = (2/n)·XᵀX (a new array) with n = tokens seen. */

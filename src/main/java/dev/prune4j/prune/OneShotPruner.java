@@ -67,8 +67,8 @@ public final class OneShotPruner {
         return name -> ps.isEmpty() || ps.stream().anyMatch(p -> p.matcher(name).matches());
     }
 
-    /** Runs the plan on {@code model} with calibration windows of token ids; weights change in place. */
-    public static List<LayerResult> run(BlockwiseModel model, List<int[]> windows, Plan plan, Progress progress) {
+    /** Runs the plan on {@code model} with its calibration samples; weights change in place. */
+    public static List<LayerResult> run(BlockwiseModel model, Plan plan, Progress progress) {
         Predicate<String> inScope = scope(model, plan.scopePatterns());
         LayerPruner pruner = plan.pruner();
         boolean calib = pruner.needsCalibration() || plan.allocation() instanceof Allocation.OutlierWeighted;
@@ -76,11 +76,14 @@ public final class OneShotPruner {
 
         List<float[]> hidden = new ArrayList<>();
         if (calib) {
-            for (int[] w : windows) {
-                hidden.add(model.embed(w));
+            for (int i = 0; i < model.samples(); i++) {
+                hidden.add(model.embed(i));
             }
         }
-        double[] blockSparsity = blockSparsities(model, windows, plan, inScope);
+        if (calib && model.samples() == 0) {
+            throw new BadInputException(pruner.name() + " needs calibration samples, none were given");
+        }
+        double[] blockSparsity = blockSparsities(model, plan, inScope);
         Map<String, Double> globalSparsity = plan.allocation() instanceof Allocation.Global
                 ? globalSparsities(model, plan, inScope) : Map.of();
 
@@ -96,10 +99,9 @@ public final class OneShotPruner {
             if (calib && !linears.isEmpty()) {
                 Map<String, BlockwiseModel.Linear> byName = new HashMap<>();
                 linears.forEach(l -> byName.put(l.name(), l));
-                for (int wi = 0; wi < windows.size(); wi++) {
+                for (int wi = 0; wi < model.samples(); wi++) {
                     float[] h = hidden.get(wi).clone();
-                    int tokens = windows.get(wi).length;
-                    model.forwardBlock(b, h, tokens, (names, x, t, in) ->
+                    model.forwardBlock(b, h, wi, (names, x, t, in) ->
                             collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT));
                 }
             }
@@ -118,8 +120,8 @@ public final class OneShotPruner {
             }
             progress.step(done, total, "block " + b);
             if (calib) {
-                for (int wi = 0; wi < windows.size(); wi++) {
-                    model.forwardBlock(b, hidden.get(wi), windows.get(wi).length, BlockwiseModel.InputObserver.NONE);
+                for (int wi = 0; wi < model.samples(); wi++) {
+                    model.forwardBlock(b, hidden.get(wi), wi, BlockwiseModel.InputObserver.NONE);
                 }
             }
         }
@@ -155,20 +157,20 @@ public final class OneShotPruner {
     }
 
     /** OWL: per-block sparsities from a dense calibration pass; null for other allocations. */
-    private static double[] blockSparsities(BlockwiseModel model, List<int[]> windows, Plan plan, Predicate<String> inScope) {
+    private static double[] blockSparsities(BlockwiseModel model, Plan plan, Predicate<String> inScope) {
         if (!(plan.allocation() instanceof Allocation.OutlierWeighted owl)) {
             return null;
         }
         double[] ratios = new double[model.blocks()];
         List<float[]> hidden = new ArrayList<>();
-        for (int[] w : windows) {
-            hidden.add(model.embed(w));
+        for (int i = 0; i < model.samples(); i++) {
+            hidden.add(model.embed(i));
         }
         Wanda wanda = new Wanda();
         for (int b = 0; b < model.blocks(); b++) {
             Map<String, LayerStats> stats = new LinkedHashMap<>();
-            for (int wi = 0; wi < windows.size(); wi++) {
-                model.forwardBlock(b, hidden.get(wi), windows.get(wi).length, (names, x, t, in) ->
+            for (int wi = 0; wi < model.samples(); wi++) {
+                model.forwardBlock(b, hidden.get(wi), wi, (names, x, t, in) ->
                         collect(stats, names, inScope, x, t, in, false));
             }
             // concatenated Wanda scores of the block's linears

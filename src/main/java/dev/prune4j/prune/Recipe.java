@@ -22,7 +22,7 @@ import java.util.Map;
  * command-line options. The fully resolved recipe goes into the report so that a run can be
  * repeated exactly. Unset fields are null until {@link #withDefaults()}.
  *
- * @param method      magnitude | wanda | sparsegpt | ria | random
+ * @param method      magnitude | wanda | sparsegpt | ria | dsnot | random
  * @param sparsity    "0.5" or "2:4"
  * @param granularity layer | row (score-and-select methods; N:M ignores it)
  * @param allocation  uniform | global | owl
@@ -95,7 +95,7 @@ public record Recipe(String method, String sparsity, String granularity, String 
     /** Every unset field filled with its default (the resolved recipe). */
     public Recipe withDefaults() {
         if (method == null) {
-            throw new BadInputException("no pruning method: give --method or 'method' in the recipe (magnitude, wanda, sparsegpt, ria, random)");
+            throw new BadInputException("no pruning method: give --method or 'method' in the recipe (magnitude, wanda, sparsegpt, ria, dsnot, random)");
         }
         if (sparsity == null) {
             throw new BadInputException("no sparsity: give --sparsity or 'sparsity' in the recipe (e.g. 0.5 or 2:4)");
@@ -122,7 +122,8 @@ public record Recipe(String method, String sparsity, String granularity, String 
             case "ria" -> new LayerPruner.ScoreAndSelect(new Ria(r.riaExponent), g);
             case "random" -> new LayerPruner.ScoreAndSelect(new RandomCriterion(r.seed), g);
             case "sparsegpt" -> new SparseGpt(r.blockSize, r.damp);
-            default -> throw new BadInputException("unknown method '" + method + "'; supported: magnitude, wanda, sparsegpt, ria, random");
+            case "dsnot" -> new Dsnot();
+            default -> throw new BadInputException("unknown method '" + method + "'; supported: magnitude, wanda, sparsegpt, ria, dsnot, random");
         };
         Allocation a = switch (r.allocation.toLowerCase(Locale.ROOT)) {
             case "owl" -> new Allocation.OutlierWeighted(r.owlLambda, r.owlM);

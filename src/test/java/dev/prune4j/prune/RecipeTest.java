@@ -48,7 +48,7 @@ class RecipeTest {
         BadInputException e = assertThrows(BadInputException.class, () -> Recipe.read(f));
         assertTrue(e.getMessage().startsWith("recipe " + f + ": unknown field 'sparsty'; known fields: "), e.getMessage());
         Recipe bad = new Recipe("obs", "0.5", null, null, null, null, null, null, null, null, null, null, null);
-        assertEquals("unknown method 'obs'; supported: magnitude, wanda, sparsegpt, ria, random",
+        assertEquals("unknown method 'obs'; supported: magnitude, wanda, sparsegpt, ria, dsnot, random",
                 assertThrows(BadInputException.class, bad::toPlan).getMessage());
     }
 }

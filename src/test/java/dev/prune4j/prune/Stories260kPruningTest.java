@@ -61,7 +61,7 @@ class Stories260kPruningTest {
         LlamaDecoder decoder = new LlamaDecoder(ModelLoader.load(SharedData.require("data/stories260K.bin")));
         if (!method.equals("dense")) {
             Recipe r = new Recipe(method, "0.5", null, null, null, null, null, null, null, null, null, null, null);
-            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(decoder), calibration, r.toPlan(),
+            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(decoder, calibration), r.toPlan(),
                     Progress.NONE);
             assertEquals(35, layers.size(), "all 35 linears of the 5 blocks");
             layers.forEach(l -> assertEquals(0.5, l.achieved(), 1e-12, l.name()));

@@ -15,7 +15,10 @@ final class ToyBlockModel implements BlockwiseModel {
     final float[][] w2;
     final float[] table; // [vocab, d]
 
-    ToyBlockModel(int d, int blocks, long seed) {
+    final java.util.List<int[]> windows;
+
+    ToyBlockModel(int d, int blocks, long seed, java.util.List<int[]> windows) {
+        this.windows = windows;
         this.d = d;
         this.blocks = blocks;
         Rng r = new Rng(seed);
@@ -45,7 +48,21 @@ final class ToyBlockModel implements BlockwiseModel {
     }
 
     @Override
-    public float[] embed(int[] tokens) {
+    public int samples() {
+        return windows.size();
+    }
+
+    @Override
+    public int tokens(int s) {
+        return windows.get(s).length;
+    }
+
+    @Override
+    public float[] embed(int s) {
+        return embedTokens(windows.get(s));
+    }
+
+    float[] embedTokens(int[] tokens) {
         float[] h = new float[tokens.length * d];
         for (int t = 0; t < tokens.length; t++) {
             System.arraycopy(table, tokens[t] * d, h, t * d, d);
@@ -59,7 +76,8 @@ final class ToyBlockModel implements BlockwiseModel {
     }
 
     @Override
-    public void forwardBlock(int b, float[] hidden, int tokens, InputObserver observer) {
+    public void forwardBlock(int b, float[] hidden, int sample, InputObserver observer) {
+        int tokens = windows.get(sample).length;
         int f = 4 * d;
         observer.observe(List.of("blocks." + b + ".w1"), hidden, tokens, d);
         float[] a = new float[tokens * f];

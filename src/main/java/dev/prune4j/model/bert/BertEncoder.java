@@ -3,6 +3,8 @@ package dev.prune4j.model.bert;
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Kernels;
 
+import java.util.List;
+
 /**
  * The BERT encoder forward pass: embeddings (word + position + token type) and LayerNorm, then
  * post-LayerNorm blocks {@code x = LN(x + Attn(x)); x = LN(x + W2·act(W1·x))}. Sequences are
@@ -10,11 +12,15 @@ import dev.prune4j.kernels.Kernels;
  * once, attention per sequence and head.
  */
 public final class BertEncoder {
-    /** Sees the input of every linear layer (for calibration statistics); may be null. */
+    /** Sees the input of the linear layers (for calibration statistics); may be null. */
     @FunctionalInterface
     public interface LinearHook {
-        /** x: [rows, in] is the input about to be multiplied by the layer {@code name}'s weight. */
-        void input(String name, float[] x, int rows, int in);
+        /**
+         * x: [rows, in] is the input about to be multiplied by the weights named {@code names}
+         * (parameter names such as {@code encoder.layer.0.attention.self.query.weight}; q, k and v
+         * share one input and come in one call).
+         */
+        void input(List<String> names, float[] x, int rows, int in);
     }
 
     private final BertConfig config;
@@ -46,10 +52,18 @@ public final class BertEncoder {
 
     /** As {@link #forward(TokenBatch)}, calling {@code hook} before every linear layer. */
     public float[] forward(TokenBatch batch, LinearHook hook) {
+        float[] x = embed(batch); // x: [tokens, hidden]
+        for (int l = 0; l < config.numLayers(); l++) {
+            forwardLayer(l, x, batch, hook);
+        }
+        return x;
+    }
+
+    /** Runs block {@code l} in place on x: [batch.tokens(), hidden] (hook may be null). */
+    public void forwardLayer(int l, float[] x, TokenBatch batch, LinearHook hook) {
         int h = config.hiddenSize();
         int tokens = batch.tokens();
         float eps = (float) config.layerNormEps();
-        float[] x = embed(batch); // x: [tokens, hidden]
         float[] q = new float[tokens * h];
         float[] kk = new float[tokens * h];
         float[] v = new float[tokens * h];
@@ -61,44 +75,40 @@ public final class BertEncoder {
             maxLen = Math.max(maxLen, batch.length(s));
         }
         float[] scores = new float[maxLen * maxLen];
-        for (int l = 0; l < config.numLayers(); l++) {
-            BertWeights.Block b = weights.blocks().get(l);
-            String p = "encoder.layer." + l + ".";
-            if (hook != null) {
-                hook.input(p + "attention.self.query", x, tokens, h);
-                hook.input(p + "attention.self.key", x, tokens, h);
-                hook.input(p + "attention.self.value", x, tokens, h);
-            }
-            b.query().apply(k, x, tokens, q);   // q: [tokens, hidden]
-            b.key().apply(k, x, tokens, kk);    // k: [tokens, hidden]
-            b.value().apply(k, x, tokens, v);   // v: [tokens, hidden]
-            attention(batch, q, kk, v, ctx, scores);
-            if (hook != null) {
-                hook.input(p + "attention.output.dense", ctx, tokens, h);
-            }
-            b.attentionOutput().apply(k, ctx, tokens, tmp);
-            k.add(tokens * h, tmp, 0, x, 0, x, 0);
-            k.layerNorm(x, 0, b.attentionNormWeight(), b.attentionNormBias(), eps, x, 0, tokens, h);
-            if (hook != null) {
-                hook.input(p + "intermediate.dense", x, tokens, h);
-            }
-            b.intermediate().apply(k, x, tokens, ff); // ff: [tokens, intermediate]
-            switch (config.activation()) {
-                case GELU -> k.gelu(ff, 0, ff.length);
-                case GELU_TANH -> k.geluTanh(ff, 0, ff.length);
-            }
-            if (hook != null) {
-                hook.input(p + "output.dense", ff, tokens, config.intermediateSize());
-            }
-            b.output().apply(k, ff, tokens, tmp);
-            k.add(tokens * h, tmp, 0, x, 0, x, 0);
-            k.layerNorm(x, 0, b.outputNormWeight(), b.outputNormBias(), eps, x, 0, tokens, h);
+        BertWeights.Block b = weights.blocks().get(l);
+        String p = "encoder.layer." + l + ".";
+        if (hook != null) {
+            hook.input(List.of(p + "attention.self.query.weight", p + "attention.self.key.weight",
+                    p + "attention.self.value.weight"), x, tokens, h);
         }
-        return x;
+        b.query().apply(k, x, tokens, q);   // q: [tokens, hidden]
+        b.key().apply(k, x, tokens, kk);    // k: [tokens, hidden]
+        b.value().apply(k, x, tokens, v);   // v: [tokens, hidden]
+        attention(batch, q, kk, v, ctx, scores);
+        if (hook != null) {
+            hook.input(List.of(p + "attention.output.dense.weight"), ctx, tokens, h);
+        }
+        b.attentionOutput().apply(k, ctx, tokens, tmp);
+        k.add(tokens * h, tmp, 0, x, 0, x, 0);
+        k.layerNorm(x, 0, b.attentionNormWeight(), b.attentionNormBias(), eps, x, 0, tokens, h);
+        if (hook != null) {
+            hook.input(List.of(p + "intermediate.dense.weight"), x, tokens, h);
+        }
+        b.intermediate().apply(k, x, tokens, ff); // ff: [tokens, intermediate]
+        switch (config.activation()) {
+            case GELU -> k.gelu(ff, 0, ff.length);
+            case GELU_TANH -> k.geluTanh(ff, 0, ff.length);
+        }
+        if (hook != null) {
+            hook.input(List.of(p + "output.dense.weight"), ff, tokens, config.intermediateSize());
+        }
+        b.output().apply(k, ff, tokens, tmp);
+        k.add(tokens * h, tmp, 0, x, 0, x, 0);
+        k.layerNorm(x, 0, b.outputNormWeight(), b.outputNormBias(), eps, x, 0, tokens, h);
     }
 
     /** x[t] = LN(word[id] + position[t − start] + type[typeId]). */
-    private float[] embed(TokenBatch batch) {
+    public float[] embed(TokenBatch batch) {
         int h = config.hiddenSize();
         float[] x = new float[batch.tokens() * h];
         int row = 0;
