@@ -41,6 +41,11 @@ public final class Linear implements Module {
         return new Linear(weight, bias, p);
     }
 
+    /** DropConnect probability (0 = off). */
+    public double dropConnect() {
+        return dropConnect;
+    }
+
     public int in() {
         return weight.shape()[1];
     }

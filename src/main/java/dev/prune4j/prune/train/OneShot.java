@@ -1,0 +1,33 @@
+package dev.prune4j.prune.train;
+
+/**
+ * One-shot pruning (Han et al. 2015): train dense, remove the lowest-scored weights once, and
+ * optionally fine-tune with the mask fixed.
+ */
+public record OneShot(Criterion criterion, Allocation allocation, double sparsity, int trainEpochs, int fineTuneEpochs) implements Method {
+    public OneShot {
+        if (trainEpochs < 0 || fineTuneEpochs < 0) {
+            throw new IllegalArgumentException("epochs must be ≥ 0");
+        }
+    }
+
+    @Override
+    public void run(Session s) {
+        if (trainEpochs > 0) {
+            s.train(trainEpochs);
+            s.record("dense");
+        }
+        s.prune(criterion, allocation, sparsity);
+        s.record("pruned");
+        if (fineTuneEpochs > 0) {
+            s.resetOptimizer();
+            s.train(fineTuneEpochs);
+            s.record("fine-tuned");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "one-shot " + criterion + " " + allocation + " to " + sparsity + ", fine-tune " + fineTuneEpochs + " epochs";
+    }
+}
