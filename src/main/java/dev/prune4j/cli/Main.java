@@ -16,7 +16,7 @@ import java.util.Arrays;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Makes neural networks smaller and faster by pruning, and measures what it did.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, TrainCommand.class, PruneTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for success. */
     public static final int OK = 0;

@@ -13,6 +13,9 @@ public record Gradual(Criterion criterion, Allocation allocation, double target,
         if (!(startFraction >= 0 && startFraction < endFraction && endFraction <= 1) || epochs < 1 || pruningSteps < 1) {
             throw new IllegalArgumentException("gradual pruning needs 0 ≤ start < end ≤ 1 (fractions of training), epochs ≥ 1, pruningSteps ≥ 1");
         }
+        if (!(target > 0 && target < 1)) {
+            throw new IllegalArgumentException("sparsity must be in (0, 1), found " + target);
+        }
     }
 
     /** The schedule in optimizer steps for a run of {@code totalSteps}. */

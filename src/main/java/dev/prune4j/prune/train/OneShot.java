@@ -9,6 +9,9 @@ public record OneShot(Criterion criterion, Allocation allocation, double sparsit
         if (trainEpochs < 0 || fineTuneEpochs < 0) {
             throw new IllegalArgumentException("epochs must be ≥ 0");
         }
+        if (!(sparsity >= 0 && sparsity < 1)) {
+            throw new IllegalArgumentException("sparsity must be in [0, 1), found " + sparsity);
+        }
     }
 
     @Override
