@@ -6,7 +6,6 @@ import dev.prune4j.nn.Module;
 import dev.prune4j.nn.Parameter;
 import dev.prune4j.nn.Sequential;
 import dev.prune4j.nn.Trainer;
-import dev.prune4j.nn.LrSchedule;
 
 import java.util.List;
 
@@ -17,10 +16,10 @@ import java.util.List;
  * W_g ← W_g·max(0, 1 − ηλ/‖W_g‖₂) after each optimizer step, which sets whole groups exactly to
  * zero; groups with norm ≤ ε are then removed physically and the smaller model is fine-tuned.
  */
-public record GroupLasso(double lambda, int epochs, double epsilon, int fineTuneEpochs, LrSchedule lr) implements Method {
+public record GroupLasso(double lambda, int epochs, double epsilon, int fineTuneEpochs) implements Method {
     public GroupLasso {
-        if (!(lambda > 0) || epochs < 1 || !(epsilon >= 0) || fineTuneEpochs < 0 || lr == null) {
-            throw new IllegalArgumentException("group lasso needs lambda > 0, epochs ≥ 1, epsilon ≥ 0, fineTuneEpochs ≥ 0 and the training schedule");
+        if (!(lambda > 0) || epochs < 1 || !(epsilon >= 0) || fineTuneEpochs < 0) {
+            throw new IllegalArgumentException("group lasso needs lambda > 0, epochs ≥ 1, epsilon ≥ 0, fineTuneEpochs ≥ 0");
         }
     }
 
@@ -64,7 +63,8 @@ public record GroupLasso(double lambda, int epochs, double epsilon, int fineTune
 
     @Override
     public void run(Session s) {
-        Trainer.StepHook prox = step -> proximal(s.model(), lr.lr(step - 1), lambda);
+        // the proximal step uses the learning rate of the optimizer step just taken
+        Trainer.StepHook prox = step -> proximal(s.model(), s.learningRate(step - 1), lambda);
         s.train(epochs, Trainer.GradHook.NONE, prox);
         s.record("group lasso λ=" + lambda);
         StructuredRemoval.Plan plan = StructuredRemoval.planThreshold(s.model(), GroupNorm.L2, epsilon);

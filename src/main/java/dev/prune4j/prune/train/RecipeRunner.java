@@ -151,7 +151,7 @@ public final class RecipeRunner {
                     or(m.endFraction(), 0.75), or(m.trainEpochs(), epochs));
             case "structured" -> new Structured(norm(m), need(m.fraction(), "method.fraction"), or(m.trainEpochs(), epochs), or(m.fineTuneEpochs(), 1));
             case "group-lasso" -> new GroupLasso(need(m.lambda(), "method.lambda"), or(m.trainEpochs(), epochs), or(m.epsilon(), 1e-6),
-                    or(m.fineTuneEpochs(), 1), new LrSchedule.Constant(t.lr()));
+                    or(m.fineTuneEpochs(), 1));
             default -> throw new BadInputException("recipe: method.kind must be one of one-shot, iterative, gradual, static-sparse, set, rigl, "
                     + "structured, group-lasso, sensitivity; found '" + kind + "'");
         };

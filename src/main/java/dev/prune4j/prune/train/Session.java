@@ -88,6 +88,11 @@ public final class Session {
         return model.weights();
     }
 
+    /** The learning rate of the session's schedule at optimizer step {@code step} (0-based). */
+    public double learningRate(long step) {
+        return options.lr().lr(step);
+    }
+
     public long stepsPerEpoch() {
         return (train.size() + options.batchSize() - 1) / options.batchSize();
     }

@@ -209,4 +209,16 @@ class MethodsTest {
         assertTrue(last.parameters() < before * 0.55, last.parameters() + " of " + before);
         assertTrue(last.accuracy() > 0.75, s.rounds().toString());
     }
+
+    @Test
+    void groupLassoMethodRemovesNeuronsAndRecovers() {
+        Session s = Fixtures.fmnistSession(12);
+        long before = s.model().parameterCount();
+        new GroupLasso(2.0, 2, 1e-6, 1).run(s);
+        List<Round> r = s.rounds();
+        assertEquals(3, r.size());
+        assertEquals(r.get(0).accuracy(), r.get(1).accuracy(), 0.002, "removing zero groups changes nothing");
+        assertTrue(r.get(1).parameters() < before, r.toString());
+        assertTrue(r.get(2).accuracy() > 0.6, r.toString());
+    }
 }
