@@ -59,3 +59,22 @@ for name in ["structured-l1-0.5", "group-lasso-1.0"]:
     removed = next(x for x in rounds if x["label"].startswith("removed"))
     print("| %s | %d → %d (%s) | %.4f | %.4f |" % (name, rounds[0]["parameters"], removed["parameters"],
           removed["label"].replace("removed ", "").strip("; "), removed["accuracy"], rounds[-1]["accuracy"]))
+
+lenet = [("one-shot magnitude (global) → no fine-tuning / + 1 epoch", "lenet-oneshot-0.9"),
+         ("IMP 3 rounds × 1 epoch, LR rewinding", "lenet-imp-lr-0.9"),
+         ("gradual (cubic), 4 epochs", "lenet-gradual-0.9"),
+         ("RigL (ERK), 4 epochs", "lenet-rigl-0.9"),
+         ("structured: 50% of channels/neurons (L1) removed → + 1 epoch", "lenet-structured-l1-0.5")]
+if any(load(n) for _, n in lenet):
+    print("\nLeNet-5-style CNN (conv 6 → pool → conv 16 → pool → 120 → 84 → 10, ReLU, max pooling), 90% sparsity:\n")
+    print("| method | dense | result | parameters |")
+    print("|---|---|---|---|")
+    for title, name in lenet:
+        r = load(name)
+        if not r:
+            print("| %s | — | not run | — |" % title)
+            continue
+        rounds = r["rounds"]
+        dense = rounds[0]["accuracy"] if rounds[0]["label"] in ("dense", "round 0 (dense)") else None
+        res = " / ".join("%.4f" % x["accuracy"] for x in rounds[1:]) if len(rounds) > 1 else "%.4f" % rounds[0]["accuracy"]
+        print("| %s | %s | %s | %d |" % (title, "—" if dense is None else "%.4f" % dense, res, rounds[-1]["parameters"]))

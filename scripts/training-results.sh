@@ -52,4 +52,11 @@ run "group-lasso-1.0" '{"kind": "group-lasso", "lambda": 1.0, "trainEpochs": 3, 
 for s in 0.98 0.95 0.8; do
   method_runs "$s"
 done
+# LeNet-5-style CNN at 90% (and channel removal); slower per epoch than the MLP.
+base='"seed": 42, "model": {"kind": "lenet5"}, "train": {"epochs": 3, "optimizer": "adam", "lr": 0.001, "batchSize": 128}'
+run "lenet-oneshot-0.9" '{"kind": "one-shot", "sparsity": 0.9, "allocation": "global", "trainEpochs": 3, "fineTuneEpochs": 1}'
+run "lenet-imp-lr-0.9" '{"kind": "iterative", "rate": 0.535841, "rounds": 3, "trainEpochs": 1, "rewind": "lr", "allocation": "global"}'
+run "lenet-gradual-0.9" '{"kind": "gradual", "sparsity": 0.9, "trainEpochs": 4, "allocation": "global"}'
+run "lenet-rigl-0.9" '{"kind": "rigl", "density": 0.1, "trainEpochs": 4, "deltaT": 100}'
+run "lenet-structured-l1-0.5" '{"kind": "structured", "norm": "l1", "fraction": 0.5, "trainEpochs": 3, "fineTuneEpochs": 1}'
 python3 scripts/training-results.py "$out"

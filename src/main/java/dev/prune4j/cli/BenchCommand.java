@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks: ratios against a baseline measured in the same run. */
 @Command(name = "bench", description = "Benchmarks, as ratios against a baseline measured in the same run.",
-        subcommands = {BenchKernelsCommand.class})
+        subcommands = {BenchKernelsCommand.class, BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

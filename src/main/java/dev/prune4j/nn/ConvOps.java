@@ -11,7 +11,7 @@ final class ConvOps {
 
     /**
      * y = conv(x, w) + b. x: [N, C, H, W], w: [O, C, kh, kw], b: [O] or null, y: [N, O, OH, OW].
-     * Forward: cols[N·OH·OW, C·kh·kw] (im2col), y' = cols·wᵀ (gemmT) then transposed to NCHW.
+     * Forward: cols[N·OH·OW, C·kh·kw] (im2col), y' = w·colsᵀ (gemmT, [O, N·OH·OW]) then permuted to NCHW.
      * Backward: dw += dy'ᵀ·cols, dcols = dy'·w, dx = col2im(dcols), db = Σ dy.
      */
     static final class Conv2d extends Op {
@@ -52,16 +52,19 @@ final class ConvOps {
             int positions = n * oh * ow;
             float[] cols = new float[positions * kk]; // cols: [N·OH·OW, C·kh·kw]
             im2col(x.value(), n, c, h, w, kh, kw, oh, ow, spec, cols);
-            float[] y2 = new float[positions * o]; // y2: [N·OH·OW, O]
-            K.gemmT(positions, o, kk, cols, weight.value(), y2);
+            // y2: [O, N·OH·OW] = w[O, kk]·colsᵀ — the wide dimension (positions) on the GEMM's vector axis
+            float[] y2 = new float[o * positions];
+            K.gemmT(o, positions, kk, weight.value(), cols, y2);
             float[] y = new float[positions * o]; // y: [N, O, OH, OW]
             float[] b = bias == null ? null : bias.value();
             int hw = oh * ow;
             for (int i = 0; i < n; i++) {
-                for (int p = 0; p < hw; p++) {
-                    int src = (i * hw + p) * o;
-                    for (int ch = 0; ch < o; ch++) {
-                        y[(i * o + ch) * hw + p] = y2[src + ch] + (b == null ? 0f : b[ch]);
+                for (int ch = 0; ch < o; ch++) {
+                    int src = ch * positions + i * hw;
+                    int dst = (i * o + ch) * hw;
+                    float bc = b == null ? 0f : b[ch];
+                    for (int p = 0; p < hw; p++) {
+                        y[dst + p] = y2[src + p] + bc;
                     }
                 }
             }
