@@ -8,10 +8,22 @@ secs=${1-10}
 py=/usr/bin/python3
 "$py" -c "import torch" 2>/dev/null || { echo "needs PyTorch: apt-get install python3-torch" >&2; exit 2; }
 ./prune4j --version >/dev/null
+# Debian's python3-torch calls the system libblas.so.3; where that is the reference (netlib) BLAS,
+# PyTorch's CPU GEMM is an order of magnitude slow. For a fair baseline, point it at OpenBLAS:
+# the system's libopenblas0 if installed, else the OpenBLAS that prune4j's benchmark dependency
+# (org.bytedeco:openblas) unpacked into ~/.javacpp/cache. Set PRUNE4J_TORCH_BLAS=system to skip.
+blasdir=$(mktemp -d)
+trap 'rm -rf "$blasdir"' EXIT
+openblas=$(ls /usr/lib/x86_64-linux-gnu/libopenblas.so.0 ~/.javacpp/cache/openblas-*/org/bytedeco/openblas/linux-x86_64/libopenblas.so.0 2>/dev/null | head -1 || true)
+if [ "${PRUNE4J_TORCH_BLAS-openblas}" = openblas ] && [ -n "$openblas" ]; then
+  ln -s "$openblas" "$blasdir/libblas.so.3"
+  ln -s "$openblas" "$blasdir/liblapack.so.3"
+  echo "PyTorch baseline uses OpenBLAS: $openblas" >&2
+fi
 for model in mlp lenet5; do
   for threads in 1 2; do
     j=$(flock /tmp/prune4j-bench.lock ./prune4j bench train --model $model --batch 128 --seconds "$secs" --threads $threads --json 2>/dev/null)
-    p=$(flock /tmp/prune4j-bench.lock "$py" scripts/bench_train_torch.py $model 128 "$secs" $threads)
+    p=$(LD_LIBRARY_PATH="$blasdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" flock /tmp/prune4j-bench.lock "$py" scripts/bench_train_torch.py $model 128 "$secs" $threads)
     "$py" - "$j" "$p" <<'PY'
 import json, sys
 j, p = json.loads(sys.argv[1]), json.loads(sys.argv[2])

@@ -78,3 +78,29 @@ if any(load(n) for _, n in lenet):
         dense = rounds[0]["accuracy"] if rounds[0]["label"] in ("dense", "round 0 (dense)") else None
         res = " / ".join("%.4f" % x["accuracy"] for x in rounds[1:]) if len(rounds) > 1 else "%.4f" % rounds[0]["accuracy"]
         print("| %s | %s | %s | %d |" % (title, "—" if dense is None else "%.4f" % dense, res, rounds[-1]["parameters"]))
+
+if sens:
+    # the classic per-layer sensitivity plot, as a small hand-written SVG (no plotting library needed)
+    W, H, L, B = 520, 320, 60, 40
+    xs = lambda s: L + (W - L - 20) * (s - 0.5) / 0.5
+    ys = lambda a: H - B - (H - B - 20) * a
+    colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
+    parts = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (W, H),
+             '<rect width="100%" height="100%" fill="white"/>',
+             '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (L, H - B, W - 20, H - B),
+             '<line x1="%d" y1="20" x2="%d" y2="%d" stroke="black"/>' % (L, L, H - B)]
+    for a in [0, 0.2, 0.4, 0.6, 0.8, 1.0]:
+        parts.append('<text x="%d" y="%d" text-anchor="end">%.1f</text>' % (L - 5, ys(a) + 4, a))
+    for s in sweep:
+        parts.append('<text x="%d" y="%d" text-anchor="middle">%d%%</text>' % (xs(s), H - B + 16, round(s * 100)))
+    parts.append('<text x="%d" y="%d" text-anchor="middle">sparsity of the one pruned layer (magnitude, no fine-tuning)</text>' % ((W + L) / 2, H - 6))
+    parts.append('<text x="14" y="%d" transform="rotate(-90 14 %d)" text-anchor="middle">test accuracy</text>' % (H / 2, H / 2))
+    dense_acc = float(acc(sens, "dense"))
+    parts.append('<line x1="%d" y1="%f" x2="%d" y2="%f" stroke="gray" stroke-dasharray="4"/>' % (L, ys(dense_acc), W - 20, ys(dense_acc)))
+    for i, (layer, curve) in enumerate(sens["sensitivity"].items()):
+        c = colors[i % len(colors)]
+        pts = " ".join("%f,%f" % (xs(s), ys(a)) for s, a in zip(sweep, curve))
+        parts.append('<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>' % (c, pts))
+        parts.append('<text x="%d" y="%d" fill="%s">%s</text>' % (W - 150, 40 + 16 * i, c, layer))
+    parts.append("</svg>")
+    open(os.path.join(out, "sensitivity.svg"), "w").write("\n".join(parts) + "\n")

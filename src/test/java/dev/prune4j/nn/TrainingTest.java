@@ -142,4 +142,33 @@ class TrainingTest {
         assertArrayEquals(results[0], results[1]);
         assertTrue(results[0].length == 8);
     }
+
+    /** DropConnect: training uses W ⊙ keep/(1 − p) with a fresh seeded mask; evaluation uses W. */
+    @Test
+    void dropConnectDropsWeightsWhileTrainingOnly() {
+        Rng init = new Rng(12);
+        Linear dense = Linear.init(5, 4, init);
+        Linear dc = dense.withDropConnect(0.5);
+        float[] xv = new float[2 * 5];
+        init.fillUniform(xv, -1, 1);
+        Variable x = Variable.constant(xv, 2, 5);
+        assertArrayEquals(dense.forward(x, Pass.eval()).value(), dc.forward(x, Pass.eval()).value());
+        float[] y = dc.forward(x, Pass.train(new Rng(77))).value();
+        // the same draws the op makes, in the same order: keep when u ≥ p, scaled by 1/(1 − p)
+        Rng r = new Rng(77);
+        float[] w = dense.weight().value();
+        float[] keep = new float[w.length];
+        for (int i = 0; i < w.length; i++) {
+            keep[i] = r.nextDouble() >= 0.5 ? 2f : 0f;
+        }
+        for (int b = 0; b < 2; b++) {
+            for (int o = 0; o < 4; o++) {
+                double e = dense.bias().value()[o];
+                for (int i = 0; i < 5; i++) {
+                    e += xv[b * 5 + i] * w[o * 5 + i] * keep[o * 5 + i];
+                }
+                assertEquals(e, y[b * 4 + o], 1e-5);
+            }
+        }
+    }
 }
