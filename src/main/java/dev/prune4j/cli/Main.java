@@ -17,7 +17,8 @@ import java.util.Arrays;
         versionProvider = Main.VersionProvider.class,
         description = "Makes neural networks smaller and faster by pruning, and measures what it did.",
         subcommands = {DemoCommand.class, BenchCommand.class, GenerateCommand.class, EvalCommand.class, EmbedCommand.class,
-            PruneCommand.class, SweepCommand.class, EncoderSweepCommand.class, CommandLine.HelpCommand.class})
+            PruneCommand.class, SweepCommand.class, EncoderSweepCommand.class,
+            TrainCommand.class, PruneTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code for success. */
     public static final int OK = 0;
