@@ -111,10 +111,10 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             int bits = (int) (mask[mo + (c >>> 6)] >>> (c & 63)) & 0xFFFF;
             int b0 = bits & 0xFF;
             int b1 = bits >>> 8;
-            FloatVector w0 = Vec8.load(v, p).rearrange(Vec8.EXPAND[b0], Vec8.LANES[b0]);
-            p += Integer.bitCount(b0);
-            FloatVector w1 = Vec8.load(v, p).rearrange(Vec8.EXPAND[b1], Vec8.LANES[b1]);
-            p += Integer.bitCount(b1);
+            int p1 = p + Integer.bitCount(b0);
+            FloatVector w0 = Vec8.expand(Vec8.load(v, p), Vec8.EXPAND, Vec8.KEEP, b0);
+            FloatVector w1 = Vec8.expand(Vec8.load(v, p1), Vec8.EXPAND, Vec8.KEEP, b1);
+            p = p1 + Integer.bitCount(b1);
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }

@@ -176,8 +176,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
             FloatVector packed = Vec8.load(v, p);
             int b0 = idx[ib] & 0xFF;
             int b1 = idx[ib + 1] & 0xFF;
-            FloatVector w0 = packed.rearrange(Vec8.TWO_FOUR_LO[b0], Vec8.TWO_FOUR_LANES[b0]);
-            FloatVector w1 = packed.rearrange(Vec8.TWO_FOUR_HI[b1], Vec8.TWO_FOUR_LANES[b1]);
+            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, b0);
+            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, b1);
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }

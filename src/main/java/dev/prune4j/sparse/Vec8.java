@@ -6,7 +6,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,21 +21,37 @@ final class Vec8 {
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_64;
 
     /**
-     * For a mask byte b (bit j = dense lane j holds a stored value): the shuffle taking packed
-     * lane popcount(b &amp; ((1 &lt;&lt; j) − 1)) to dense lane j.
+     * For a mask byte b (bit j = dense lane j holds a stored value), lane j of entry b is the
+     * packed lane popcount(b &amp; ((1 &lt;&lt; j) − 1)) that moves to dense lane j ([256, 8]).
      */
-    static final VectorShuffle<Float>[] EXPAND = expandTable();
-    /** For a mask byte b: the lanes that hold stored values. */
-    static final VectorMask<Float>[] LANES = laneTable();
+    static final int[] EXPAND = new int[256 * 8];
+    /** For a mask byte b: −1 in the lanes that hold stored values, 0 elsewhere ([256, 8]). */
+    static final int[] KEEP = new int[256 * 8];
     /**
-     * 2:4 expansion: for an index byte b = (i0 | i1 &lt;&lt; 2 | i2 &lt;&lt; 4 | i3 &lt;&lt; 6) of two
-     * groups of four (values 0,1 in group 0 at positions i0, i1; values 2,3 in group 1 at 4 + i2,
-     * 4 + i3), the shuffle from packed lanes {@code base … base+3} (base 0: LO, base 4: HI) to the 8
-     * dense lanes, and the lanes written.
+     * 2:4 expansion for an index byte b = (i0 | i1 &lt;&lt; 2 | i2 &lt;&lt; 4 | i3 &lt;&lt; 6) of two groups
+     * of four (values 0, 1 at positions i0, i1 of group 0; values 2, 3 at 4 + i2, 4 + i3): the
+     * packed lane for each dense lane, reading packed lanes 0…3 (LO) or 4…7 (HI), and the lanes
+     * written (TWO_FOUR_KEEP). All [256, 8].
      */
-    static final VectorShuffle<Float>[] TWO_FOUR_LO = twoFourTable(0);
-    static final VectorShuffle<Float>[] TWO_FOUR_HI = twoFourTable(4);
-    static final VectorMask<Float>[] TWO_FOUR_LANES = twoFourLanes();
+    static final int[] TWO_FOUR_LO = new int[256 * 8];
+    static final int[] TWO_FOUR_HI = new int[256 * 8];
+    static final int[] TWO_FOUR_KEEP = new int[256 * 8];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            for (int j = 0; j < 8; j++) {
+                boolean on = (b >>> j & 1) != 0;
+                EXPAND[b * 8 + j] = on ? Integer.bitCount(b & ((1 << j) - 1)) : 0;
+                KEEP[b * 8 + j] = on ? -1 : 0;
+            }
+            for (int v = 0; v < 4; v++) { // with repeated positions (not valid 2:4) the later value wins
+                int dense = (v / 2) * 4 + (b >>> (2 * v) & 3);
+                TWO_FOUR_LO[b * 8 + dense] = v;
+                TWO_FOUR_HI[b * 8 + dense] = 4 + v;
+                TWO_FOUR_KEEP[b * 8 + dense] = -1;
+            }
+        }
+    }
 
     private Vec8() {
     }
@@ -71,53 +86,15 @@ final class Vec8 {
         return (FloatVector) ByteVector.fromArray(B, v, p).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] expandTable() {
-        VectorShuffle<Float>[] t = new VectorShuffle[256];
-        for (int b = 0; b < 256; b++) {
-            int[] idx = new int[8];
-            for (int j = 0; j < 8; j++) {
-                idx[j] = (b >>> j & 1) != 0 ? Integer.bitCount(b & ((1 << j) - 1)) : 0;
-            }
-            t[b] = VectorShuffle.fromArray(F, idx, 0);
-        }
-        return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] laneTable() {
-        VectorMask<Float>[] t = new VectorMask[256];
-        for (int b = 0; b < 256; b++) {
-            t[b] = VectorMask.fromLong(F, b);
-        }
-        return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorShuffle<Float>[] twoFourTable(int base) {
-        VectorShuffle<Float>[] t = new VectorShuffle[256];
-        for (int b = 0; b < 256; b++) {
-            int[] idx = new int[8];
-            for (int v = 0; v < 4; v++) {
-                int dense = (v / 2) * 4 + (b >>> (2 * v) & 3);
-                idx[dense] = base + v; // with repeated positions (invalid for 2:4), the later value wins
-            }
-            t[b] = VectorShuffle.fromArray(F, idx, 0);
-        }
-        return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] twoFourLanes() {
-        VectorMask<Float>[] t = new VectorMask[256];
-        for (int b = 0; b < 256; b++) {
-            long bits = 0;
-            for (int v = 0; v < 4; v++) {
-                bits |= 1L << ((v / 2) * 4 + (b >>> (2 * v) & 3));
-            }
-            t[b] = VectorMask.fromLong(F, bits);
-        }
-        return t;
+    /**
+     * Places packed lanes at dense positions: lane j of the result is
+     * {@code packed[idx[8b + j]]} where {@code keep[8b + j]} is −1, else 0. One permute (vpermd)
+     * and one AND: measured ≈2× faster on AVX2 than a masked {@code rearrange} with table shuffles,
+     * whose index checks are not optimised away.
+     */
+    static FloatVector expand(FloatVector packed, int[] idx, int[] keep, int b) {
+        return IntVector.fromArray(I, idx, b * 8).selectFrom(packed.reinterpretAsInts())
+                .and(IntVector.fromArray(I, keep, b * 8)).reinterpretAsFloats();
     }
 
     /** 8 stored values of {@code v} from position p as floats (INT8 unscaled). */
