@@ -107,9 +107,10 @@ public final class SparseBench {
     }
 
     private Map<String, Object> runCases() {
+        double loadBefore = loadAverage();
         double bw = streamingBandwidth();
-        progress.printf(Locale.ROOT, "bench sparse: %d threads, streaming bandwidth %.1f GB/s, L3 %d MiB, dense kernels '%s'%n",
-                Parallel.threads(), bw / 1e9, l3Bytes >> 20, Kernels.get().name());
+        progress.printf(Locale.ROOT, "bench sparse: %d threads, streaming bandwidth %.1f GB/s, L3 %d MiB, dense kernels '%s', load average %.1f%n",
+                Parallel.threads(), bw / 1e9, l3Bytes >> 20, Kernels.get().name(), loadBefore);
         List<Map<String, Object>> out = new ArrayList<>();
         String denseKey = "";
         SparseMatrix[] dense = null;
@@ -140,6 +141,8 @@ public final class SparseBench {
         res.put("bandwidthGBs", bw / 1e9);
         res.put("l3Bytes", l3Bytes);
         res.put("javaVersion", Runtime.version().toString());
+        res.put("loadAverageBefore", loadBefore);
+        res.put("loadAverageAfter", loadAverage());
         res.put("cases", out);
         return res;
     }
@@ -235,7 +238,7 @@ public final class SparseBench {
         SparseMatrix[] out = new SparseMatrix[n];
         out[0] = first;
         for (int i = 1; i < n; i++) {
-            out[i] = SparseMatrices.pack(w, rows, cols, spec);
+            out[i] = SparseMatrices.copyOf(first);
         }
         return out;
     }
@@ -311,6 +314,15 @@ public final class SparseBench {
             s3 = s3.add(jdk.incubator.vector.FloatVector.fromArray(sp, a, i + 24));
         }
         return s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+
+    /** The 1-minute load average (-1 if unknown): other processes make every timing slower. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The L3 cache size from sysfs (32 MiB if unknown). */

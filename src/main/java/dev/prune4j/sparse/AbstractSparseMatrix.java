@@ -61,6 +61,9 @@ abstract class AbstractSparseMatrix implements SparseMatrix {
         }
     }
 
+    /** A deep copy (own arrays), for benchmarks that need weights that are not in cache. */
+    abstract AbstractSparseMatrix copy();
+
     /** The fast matvec; arguments already checked. */
     abstract void matvecFast(float[] x, int xOff, float[] y, int yOff);
 

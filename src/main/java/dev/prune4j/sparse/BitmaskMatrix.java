@@ -49,6 +49,11 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
     }
 
     @Override
+    AbstractSparseMatrix copy() {
+        return new BitmaskMatrix(rows, cols, mask.clone(), rowStart.clone(), values.copy());
+    }
+
+    @Override
     public long nnz() {
         return values.count;
     }

@@ -67,6 +67,11 @@ final class BlockMatrix extends AbstractSparseMatrix {
     }
 
     @Override
+    AbstractSparseMatrix copy() {
+        return new BlockMatrix(rows, cols, blockPtr.clone(), blockCol.clone(), values.copy(), nnz);
+    }
+
+    @Override
     public long nnz() {
         return nnz;
     }

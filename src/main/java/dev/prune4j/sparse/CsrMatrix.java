@@ -52,6 +52,11 @@ final class CsrMatrix extends AbstractSparseMatrix {
         return new CsrMatrix(rows, cols, rowPtr, c16, c32, PackedValues.pack(type, vals, n, rowPtr, rows));
     }
 
+    @Override
+    AbstractSparseMatrix copy() {
+        return new CsrMatrix(rows, cols, rowPtr.clone(), col16.clone(), col32.clone(), values.copy());
+    }
+
     private boolean narrow() {
         return cols <= 65536;
     }

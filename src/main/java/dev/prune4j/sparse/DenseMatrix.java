@@ -33,6 +33,11 @@ final class DenseMatrix extends AbstractSparseMatrix {
     }
 
     @Override
+    AbstractSparseMatrix copy() {
+        return new DenseMatrix(w.clone(), rows, cols);
+    }
+
+    @Override
     public long nnz() {
         return nnz;
     }

@@ -117,6 +117,11 @@ final class NofMMatrix extends AbstractSparseMatrix {
     }
 
     @Override
+    AbstractSparseMatrix copy() {
+        return new NofMMatrix(rows, cols, n, m, idx.clone(), values.copy(), nnz);
+    }
+
+    @Override
     public long nnz() {
         return nnz;
     }

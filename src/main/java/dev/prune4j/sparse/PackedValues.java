@@ -69,6 +69,10 @@ final class PackedValues {
         }
     }
 
+    PackedValues copy() {
+        return new PackedValues(type, count, f32.clone(), half.clone(), i8.clone(), rowScale.clone());
+    }
+
     /** Stored value i as float, before the INT8 row scale. */
     float raw(int i) {
         return switch (type) {

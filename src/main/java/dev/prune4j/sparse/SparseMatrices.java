@@ -42,6 +42,14 @@ public final class SparseMatrices {
         };
     }
 
+    /** A deep copy of a packed matrix (its own arrays): benchmarks rotate copies to keep weights out of cache. */
+    public static SparseMatrix copyOf(SparseMatrix m) {
+        if (m instanceof AbstractSparseMatrix a) {
+            return a.copy();
+        }
+        throw new IllegalArgumentException("not a prune4j packed matrix: " + m.getClass().getName());
+    }
+
     /** Whether entry i is kept: {@code keep[i]}, or {@code w[i] != 0} without a mask. */
     static boolean kept(float[] w, boolean[] keep, int i) {
         return keep == null ? w[i] != 0f : keep[i];

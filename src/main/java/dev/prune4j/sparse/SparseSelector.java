@@ -102,7 +102,7 @@ public final class SparseSelector {
         SparseMatrix[] mats = new SparseMatrix[copies];
         mats[0] = first;
         for (int i = 1; i < copies; i++) {
-            mats[i] = SparseMatrices.pack(w, rows, cols, spec);
+            mats[i] = SparseMatrices.copyOf(first);
         }
         float[] x = new float[m * cols];
         java.util.Arrays.fill(x, 0.5f);

@@ -135,6 +135,7 @@ class SparseMatrixTest {
         AbstractSparseMatrix s = (AbstractSparseMatrix) SparseMatrices.pack(w, rows, cols, spec);
         float[] d = expectedDense(w, rows, cols, spec.valueType());
         assertArrayEquals(d, s.toDense(), 0f, "toDense");
+        assertArrayEquals(d, SparseMatrices.copyOf(s).toDense(), 0f, "copy");
         long nnz = 0;
         for (float v : w) {
             nnz += v != 0f ? 1 : 0;
