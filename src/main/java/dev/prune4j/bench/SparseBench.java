@@ -210,8 +210,10 @@ public final class SparseBench {
     }
 
     private static double time(SparseMatrix[] mats, int n, int m, float[] x, float[] y, double seconds) {
-        for (int i = 0; i < n; i++) {
-            product(mats[i], m, x, y); // warm-up, and a pass that evicts the previous case's data
+        // warm-up: JIT-compile this layout's kernels (≥ 10 calls and ≥ 50 ms) and evict the previous case's data
+        long w0 = System.nanoTime();
+        for (int i = 0; i < Math.max(n, 10) || System.nanoTime() - w0 < 50_000_000L; i++) {
+            product(mats[i % n], m, x, y);
         }
         long t0 = System.nanoTime();
         int reps = 0;

@@ -119,31 +119,81 @@ final class BlockMatrix extends AbstractSparseMatrix {
         });
     }
 
+    /** One loop per value type (see {@link BitmaskMatrix}: a type switch in the loop makes C2 box vectors). */
     private float rowDot(int r, float[] x, int xOff) {
-        PackedValues v = values;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
-        FloatVector acc1 = FloatVector.zero(Vec8.F);
         int b = blockPtr[r];
         int end = blockPtr[r + 1];
-        int lastFull = cols / BW; // blocks below this index lie fully inside the row
-        if (end > b && blockCol[end - 1] >= lastFull) {
-            end--; // the partial last block is done in scalar below
+        if (end > b && blockCol[end - 1] >= cols / BW) {
+            end--; // the partial last block is done in scalar
         }
-        for (; b + 1 < end; b += 2) {
-            acc0 = Vec8.load(v, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
-            acc1 = Vec8.load(v, b * BW + BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b + 1] * BW), acc1);
-        }
-        if (b < end) {
-            acc0 = Vec8.load(v, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
-            b++;
-        }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        for (; b < blockPtr[r + 1]; b++) {
+        float s = switch (values.type) {
+            case F32 -> blocksF32(b, end, x, xOff);
+            case BF16 -> blocksBf16(b, end, x, xOff);
+            case F16 -> blocksF16(b, end, x, xOff);
+            case INT8 -> blocksI8(b, end, x, xOff);
+        };
+        for (b = end; b < blockPtr[r + 1]; b++) {
             int c0 = blockCol[b] * BW;
             for (int j = 0; j < BW && c0 + j < cols; j++) {
-                s += v.raw(b * BW + j) * x[xOff + c0 + j];
+                s += values.raw(b * BW + j) * x[xOff + c0 + j];
             }
         }
         return s;
+    }
+
+    private float blocksF32(int b, int end, float[] x, int xOff) {
+        PackedValues v = values;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        for (; b + 1 < end; b += 2) {
+            acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+            acc1 = Vec8.f32(v.f32, b * BW + BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b + 1] * BW), acc1);
+        }
+        if (b < end) {
+            acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private float blocksBf16(int b, int end, float[] x, int xOff) {
+        PackedValues v = values;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        for (; b + 1 < end; b += 2) {
+            acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+            acc1 = Vec8.bf16(v.half, b * BW + BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b + 1] * BW), acc1);
+        }
+        if (b < end) {
+            acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private float blocksF16(int b, int end, float[] x, int xOff) {
+        PackedValues v = values;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        for (; b + 1 < end; b += 2) {
+            acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+            acc1 = Vec8.f16(v.half, b * BW + BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b + 1] * BW), acc1);
+        }
+        if (b < end) {
+            acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    private float blocksI8(int b, int end, float[] x, int xOff) {
+        PackedValues v = values;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        for (; b + 1 < end; b += 2) {
+            acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+            acc1 = Vec8.i8(v.i8, b * BW + BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b + 1] * BW), acc1);
+        }
+        if (b < end) {
+            acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -168,8 +168,20 @@ final class NofMMatrix extends AbstractSparseMatrix {
         });
     }
 
-    /** 2:4: 8 packed values and 2 index bytes per 16 dense columns, expanded in registers. */
+    /**
+     * 2:4: 8 packed values and 2 index bytes per 16 dense columns, expanded in registers; one loop
+     * per value type (see {@link BitmaskMatrix}: a type switch in the loop makes C2 box vectors).
+     */
     private float rowDot24(int r, float[] x, int xOff) {
+        return switch (values.type) {
+            case F32 -> row24F32(r, x, xOff);
+            case BF16 -> row24Bf16(r, x, xOff);
+            case F16 -> row24F16(r, x, xOff);
+            case INT8 -> row24I8(r, x, xOff);
+        };
+    }
+
+    private float row24F32(int r, float[] x, int xOff) {
         PackedValues v = values;
         int p = r * groups * 2;
         int ib = r * idxStride;
@@ -178,19 +190,75 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int full = cols & ~15;
         int c = 0;
         for (; c < full; c += 16, p += 8, ib += 2) {
-            FloatVector packed = Vec8.load(v, p);
-            int b0 = idx[ib] & 0xFF;
-            int b1 = idx[ib + 1] & 0xFF;
-            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, b0);
-            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, b1);
+            FloatVector packed = Vec8.f32(v.f32, p);
+            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, idx[ib] & 0xFF);
+            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, idx[ib + 1] & 0xFF);
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        int vi = c / 2;
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+    }
+
+    private float row24Bf16(int r, float[] x, int xOff) {
+        PackedValues v = values;
+        int p = r * groups * 2;
+        int ib = r * idxStride;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        int full = cols & ~15;
+        int c = 0;
+        for (; c < full; c += 16, p += 8, ib += 2) {
+            FloatVector packed = Vec8.bf16(v.half, p);
+            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, idx[ib] & 0xFF);
+            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, idx[ib + 1] & 0xFF);
+            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+    }
+
+    private float row24F16(int r, float[] x, int xOff) {
+        PackedValues v = values;
+        int p = r * groups * 2;
+        int ib = r * idxStride;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        int full = cols & ~15;
+        int c = 0;
+        for (; c < full; c += 16, p += 8, ib += 2) {
+            FloatVector packed = Vec8.f16(v.half, p);
+            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, idx[ib] & 0xFF);
+            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, idx[ib + 1] & 0xFF);
+            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+    }
+
+    private float row24I8(int r, float[] x, int xOff) {
+        PackedValues v = values;
+        int p = r * groups * 2;
+        int ib = r * idxStride;
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
+        FloatVector acc1 = FloatVector.zero(Vec8.F);
+        int full = cols & ~15;
+        int c = 0;
+        for (; c < full; c += 16, p += 8, ib += 2) {
+            FloatVector packed = Vec8.i8(v.i8, p);
+            FloatVector w0 = Vec8.expand(packed, Vec8.TWO_FOUR_LO, Vec8.TWO_FOUR_KEEP, idx[ib] & 0xFF);
+            FloatVector w1 = Vec8.expand(packed, Vec8.TWO_FOUR_HI, Vec8.TWO_FOUR_KEEP, idx[ib + 1] & 0xFF);
+            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+    }
+
+    /** 2:4 columns from c on (fewer than 16), in scalar. */
+    private float tail24(int r, int c, float[] x, int xOff) {
         int base = r * groups * 2;
-        for (; vi < groups * 2; vi++) {
-            s += v.raw(base + vi) * x[xOff + (vi / 2) * 4 + position(r, vi)];
+        float s = 0f;
+        for (int vi = c / 2; vi < groups * 2; vi++) {
+            s += values.raw(base + vi) * x[xOff + (vi / 2) * 4 + position(r, vi)];
         }
         return s;
     }

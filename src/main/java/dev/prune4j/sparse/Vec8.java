@@ -96,14 +96,4 @@ final class Vec8 {
         return IntVector.fromArray(I, idx, b * 8).selectFrom(packed.reinterpretAsInts())
                 .and(IntVector.fromArray(I, keep, b * 8)).reinterpretAsFloats();
     }
-
-    /** 8 stored values of {@code v} from position p as floats (INT8 unscaled). */
-    static FloatVector load(PackedValues v, int p) {
-        return switch (v.type) {
-            case F32 -> f32(v.f32, p);
-            case BF16 -> bf16(v.half, p);
-            case F16 -> f16(v.half, p);
-            case INT8 -> i8(v.i8, p);
-        };
-    }
 }
