@@ -156,8 +156,9 @@ public final class SparseBench {
         rng.fillUniform(x, -1, 1);
         float[] y = new float[c.m() * c.rows()];
         double targetSeconds = options.quick() ? 0.08 : 0.25;
-        double[] cold = compare(dense, sparse, dense.length, sparse.length, c.m(), x, y, targetSeconds);
-        double[] hot = compare(dense, sparse, 1, 1, c.m(), x, y, targetSeconds);
+        int rounds = options.quick() ? 3 : 5;
+        double[] cold = compare(dense, sparse, dense.length, sparse.length, c.m(), x, y, targetSeconds, rounds);
+        double[] hot = compare(dense, sparse, 1, 1, c.m(), x, y, targetSeconds, rounds);
         SparseMatrix s = sparse[0];
         long ioBytes = 4L * c.m() * (c.rows() + c.cols());
         double sparseBytes = s.bytes() + ioBytes;
@@ -198,10 +199,9 @@ public final class SparseBench {
      * copies.
      */
     private static double[] compare(SparseMatrix[] dense, SparseMatrix[] sparse, int nd, int ns, int m,
-                                     float[] x, float[] y, double targetSeconds) {
+                                     float[] x, float[] y, double targetSeconds, int rounds) {
         double bestD = Double.MAX_VALUE;
         double bestS = Double.MAX_VALUE;
-        int rounds = 3;
         for (int round = 0; round < rounds; round++) {
             bestD = Math.min(bestD, time(dense, nd, m, x, y, targetSeconds / rounds));
             bestS = Math.min(bestS, time(sparse, ns, m, x, y, targetSeconds / rounds));

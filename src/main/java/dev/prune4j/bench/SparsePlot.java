@@ -41,7 +41,7 @@ public final class SparsePlot {
             }
             Object sp = c.get("sparsity");
             double s = sp instanceof Number n ? n.doubleValue() : 0.5;
-            String name = c.get("format") + " " + c.get("valueType");
+            String name = c.get("format") + " " + c.get("valueType") + ("block8".equals(c.get("pattern")) ? " (1x8-block pattern)" : "");
             series.computeIfAbsent(name, k -> new TreeMap<>()).put(s,
                     new double[] {((Number) c.get("ratio")).doubleValue(), ((Number) c.get("limitRatio")).doubleValue()});
         }
@@ -52,6 +52,10 @@ public final class SparsePlot {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
+        java.awt.Color[] palette = {new java.awt.Color(0x1f77b4), new java.awt.Color(0xff7f0e), new java.awt.Color(0x2ca02c),
+            new java.awt.Color(0xd62728), new java.awt.Color(0x9467bd), new java.awt.Color(0x8c564b), new java.awt.Color(0xe377c2),
+            new java.awt.Color(0x17becf), new java.awt.Color(0xbcbd22), new java.awt.Color(0x7f7f7f)};
+        int colour = 0;
         for (Map.Entry<String, TreeMap<Double, double[]>> e : series.entrySet()) {
             List<Double> xs = new ArrayList<>(e.getValue().keySet());
             List<Double> ys = new ArrayList<>();
@@ -62,11 +66,14 @@ public final class SparsePlot {
             }
             XYSeries measured = chart.addSeries(e.getKey(), xs, ys);
             measured.setMarker(SeriesMarkers.CIRCLE);
+            java.awt.Color col = palette[colour++ % palette.length];
+            measured.setLineColor(col);
+            measured.setMarkerColor(col);
             if (xs.size() > 1) {
                 XYSeries limit = chart.addSeries(e.getKey() + " limit", xs, limits);
                 limit.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
                 limit.setMarker(SeriesMarkers.NONE);
-                limit.setLineColor(measured.getLineColor());
+                limit.setLineColor(col);
                 limit.setShowInLegend(false);
             }
         }
