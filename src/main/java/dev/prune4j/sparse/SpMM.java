@@ -1,0 +1,127 @@
+package dev.prune4j.sparse;
+
+import dev.prune4j.kernels.Parallel;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * The fast small-M product {@code Y = X·Wᵀ} shared by all sparse formats, computing only on the
+ * stored entries. X is transposed once into M-tiles {@code XT: [tiles][cols][32]}; each block of
+ * 16 weight rows is expanded once into (column, value) lists ({@link SparseMatrix#row}); then for
+ * each M-tile and each 128-column panel (16 KiB of XT, resident in L1) every stored weight
+ * {@code w[r, c]} adds {@code w · XT[c, tile]} to row r's 32 accumulators — broadcast, four vector
+ * loads, four FMAs, with two accumulator sets so eight FMA chains are in flight.
+ */
+final class SpMM {
+    /** M-tile width: 4 vectors of 8. */
+    static final int MT = 32;
+    /** Columns per panel: 128 × 32 floats = 16 KiB of XT. */
+    static final int KP = 128;
+    /** Weight rows expanded together. */
+    static final int RB = 16;
+
+    private SpMM() {
+    }
+
+    static void gemmT(SparseMatrix w, int m, float[] x, int xOff, int ldx, float[] y, int yOff, int ldy) {
+        int rows = w.rows();
+        int cols = w.cols();
+        int tiles = (m + MT - 1) / MT;
+        float[] xt = new float[tiles * cols * MT]; // xt: [tiles, cols, MT], zero-padded past m
+        for (int i = 0; i < m; i++) {
+            int t = i / MT;
+            int lane = i % MT;
+            int xo = xOff + i * ldx;
+            int base = t * cols * MT + lane;
+            for (int c = 0; c < cols; c++) {
+                xt[base + c * MT] = x[xo + c];
+            }
+        }
+        long nanos = w.nnz() * (long) tiles * MT / 16; // ≈ 16 multiply-adds per ns per core
+        Parallel.forRange(rows, RB, nanos, (r0, r1) -> {
+            int[] cIdx = new int[RB * cols];
+            float[] vals = new float[RB * cols];
+            int[] start = new int[RB + 1];
+            int[] cur = new int[RB];
+            float[] acc = new float[RB * MT];
+            int[] rowCols = new int[cols];
+            float[] rowVals = new float[cols];
+            for (int rb = r0; rb < r1; rb += RB) {
+                int nr = Math.min(RB, r1 - rb);
+                // expand the block's rows: cIdx/vals[start[i] … start[i+1]) belong to row rb + i
+                int n = 0;
+                for (int i = 0; i < nr; i++) {
+                    start[i] = n;
+                    int k = w.row(rb + i, rowCols, rowVals);
+                    System.arraycopy(rowCols, 0, cIdx, n, k);
+                    System.arraycopy(rowVals, 0, vals, n, k);
+                    n += k;
+                }
+                start[nr] = n;
+                for (int t = 0; t < tiles; t++) {
+                    java.util.Arrays.fill(acc, 0f);
+                    System.arraycopy(start, 0, cur, 0, nr);
+                    int tileBase = t * cols * MT;
+                    for (int k0 = 0; k0 < cols; k0 += KP) {
+                        int kEnd = Math.min(cols, k0 + KP);
+                        for (int i = 0; i < nr; i++) {
+                            cur[i] = panel(acc, i * MT, cIdx, vals, cur[i], start[i + 1], kEnd, xt, tileBase);
+                        }
+                    }
+                    int mt = Math.min(MT, m - t * MT);
+                    for (int i = 0; i < nr; i++) {
+                        for (int j = 0; j < mt; j++) {
+                            y[yOff + (t * MT + j) * ldy + rb + i] = acc[i * MT + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * acc[a … a+32) += Σ vals[p]·xt[tileBase + cIdx[p]·32 …] over p from {@code p} while the column
+     * is below kEnd; returns the first p not consumed.
+     */
+    private static int panel(float[] acc, int a, int[] cIdx, float[] vals, int p, int end, int kEnd,
+                             float[] xt, int tileBase) {
+        if (p >= end || cIdx[p] >= kEnd) {
+            return p;
+        }
+        FloatVector a0 = FloatVector.fromArray(Vec8.F, acc, a);
+        FloatVector a1 = FloatVector.fromArray(Vec8.F, acc, a + 8);
+        FloatVector a2 = FloatVector.fromArray(Vec8.F, acc, a + 16);
+        FloatVector a3 = FloatVector.fromArray(Vec8.F, acc, a + 24);
+        FloatVector b0 = FloatVector.zero(Vec8.F);
+        FloatVector b1 = FloatVector.zero(Vec8.F);
+        FloatVector b2 = FloatVector.zero(Vec8.F);
+        FloatVector b3 = FloatVector.zero(Vec8.F);
+        for (; p + 1 < end && cIdx[p + 1] < kEnd; p += 2) {
+            FloatVector w0 = FloatVector.broadcast(Vec8.F, vals[p]);
+            int o0 = tileBase + cIdx[p] * MT;
+            a0 = FloatVector.fromArray(Vec8.F, xt, o0).fma(w0, a0);
+            a1 = FloatVector.fromArray(Vec8.F, xt, o0 + 8).fma(w0, a1);
+            a2 = FloatVector.fromArray(Vec8.F, xt, o0 + 16).fma(w0, a2);
+            a3 = FloatVector.fromArray(Vec8.F, xt, o0 + 24).fma(w0, a3);
+            FloatVector w1 = FloatVector.broadcast(Vec8.F, vals[p + 1]);
+            int o1 = tileBase + cIdx[p + 1] * MT;
+            b0 = FloatVector.fromArray(Vec8.F, xt, o1).fma(w1, b0);
+            b1 = FloatVector.fromArray(Vec8.F, xt, o1 + 8).fma(w1, b1);
+            b2 = FloatVector.fromArray(Vec8.F, xt, o1 + 16).fma(w1, b2);
+            b3 = FloatVector.fromArray(Vec8.F, xt, o1 + 24).fma(w1, b3);
+        }
+        if (p < end && cIdx[p] < kEnd) {
+            FloatVector w0 = FloatVector.broadcast(Vec8.F, vals[p]);
+            int o0 = tileBase + cIdx[p] * MT;
+            a0 = FloatVector.fromArray(Vec8.F, xt, o0).fma(w0, a0);
+            a1 = FloatVector.fromArray(Vec8.F, xt, o0 + 8).fma(w0, a1);
+            a2 = FloatVector.fromArray(Vec8.F, xt, o0 + 16).fma(w0, a2);
+            a3 = FloatVector.fromArray(Vec8.F, xt, o0 + 24).fma(w0, a3);
+            p++;
+        }
+        a0.add(b0).intoArray(acc, a);
+        a1.add(b1).intoArray(acc, a + 8);
+        a2.add(b2).intoArray(acc, a + 16);
+        a3.add(b3).intoArray(acc, a + 24);
+        return p;
+    }
+}

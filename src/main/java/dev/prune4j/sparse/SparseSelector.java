@@ -1,0 +1,189 @@
+package dev.prune4j.sparse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.prune4j.kernels.Parallel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the packed format of one layer from its measured pattern and shape: the candidates
+ * that fit the pattern (dense F32 always; CSR and bitmask; N:M when every group obeys 2:4 or 4:8;
+ * 1×8 blocks when at least 30% of the blocks are empty) are timed on the layer itself in a short
+ * calibration benchmark, cold (rotating copies that together exceed twice the L3 cache, as
+ * weights are in a real decode step), and the fastest wins. Timings are cached per CPU, thread
+ * count, shape, pattern bucket (sparsity in steps of 0.05) and candidate in a small JSON file, so
+ * the layers of a model that share a shape are measured once.
+ */
+public final class SparseSelector {
+    /** The chosen packing and its calibration: speedup = dense time ÷ chosen time (1 for dense). */
+    public record Choice(SparseMatrix matrix, double expectedSpeedup, double denseNanos, double chosenNanos) {
+    }
+
+    private static final int CACHE_VERSION = 1;
+    private final Path cacheFile;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final long l3Bytes;
+
+    /** Cache in {@code cacheDir/sparse-calibration.json}; null: {@code ~/.cache/prune4j}. */
+    public SparseSelector(Path cacheDir) {
+        Path dir = cacheDir != null ? cacheDir : Path.of(System.getProperty("user.home"), ".cache", "prune4j");
+        this.cacheFile = dir.resolve("sparse-calibration.json");
+        this.l3Bytes = l3Bytes();
+    }
+
+    /** The format for decode (M = 1) with values of the given type. */
+    public Choice choose(float[] w, int rows, int cols, ValueType type) {
+        return choose(w, rows, cols, type, 1);
+    }
+
+    /** The format for products with m input rows (1: decode matvec; larger: prefill gemmT). */
+    public Choice choose(float[] w, int rows, int cols, ValueType type, int m) {
+        if (w.length != (long) rows * cols) {
+            throw new IllegalArgumentException("weights: expected " + (long) rows * cols + " values, found " + w.length);
+        }
+        PatternStats p = PatternStats.of(w, rows, cols);
+        List<SparseSpec> candidates = new ArrayList<>();
+        candidates.add(SparseSpec.of(SparseFormat.DENSE, ValueType.F32));
+        if (p.sparsity() > 0) {
+            candidates.add(SparseSpec.of(SparseFormat.CSR, type));
+            candidates.add(SparseSpec.of(SparseFormat.BITMASK, type));
+            if (p.fitsTwoFour()) {
+                candidates.add(SparseSpec.nOfM(2, 4, type));
+            } else if (p.fitsFourEight()) {
+                candidates.add(SparseSpec.nOfM(4, 8, type));
+            }
+            if (p.emptyBlockFraction() >= 0.3) {
+                candidates.add(SparseSpec.of(SparseFormat.BLOCK, type));
+            }
+        }
+        ObjectNode cache = readCache();
+        SparseSpec best = null;
+        double bestNanos = Double.MAX_VALUE;
+        double denseNanos = Double.NaN;
+        boolean changed = false;
+        for (SparseSpec spec : candidates) {
+            String key = key(spec, p, rows, cols, m);
+            double nanos;
+            if (cache.has(key)) {
+                nanos = cache.get(key).asDouble();
+            } else {
+                nanos = calibrate(w, rows, cols, spec, m);
+                cache.put(key, nanos);
+                changed = true;
+            }
+            if (spec.format() == SparseFormat.DENSE) {
+                denseNanos = nanos;
+            }
+            if (nanos < bestNanos) {
+                bestNanos = nanos;
+                best = spec;
+            }
+        }
+        if (changed) {
+            writeCache(cache);
+        }
+        SparseMatrix chosen = SparseMatrices.pack(w, rows, cols, best);
+        return new Choice(chosen, denseNanos / bestNanos, denseNanos, bestNanos);
+    }
+
+    /** Best-of-3 cold nanoseconds per product of the layer packed as {@code spec}. */
+    private double calibrate(float[] w, int rows, int cols, SparseSpec spec, int m) {
+        SparseMatrix first = SparseMatrices.pack(w, rows, cols, spec);
+        int copies = (int) Math.max(1, Math.min(8, (2 * l3Bytes + first.bytes() - 1) / first.bytes()));
+        SparseMatrix[] mats = new SparseMatrix[copies];
+        mats[0] = first;
+        for (int i = 1; i < copies; i++) {
+            mats[i] = SparseMatrices.copyOf(first);
+        }
+        float[] x = new float[m * cols];
+        java.util.Arrays.fill(x, 0.5f);
+        float[] y = new float[m * rows];
+        double best = Double.MAX_VALUE;
+        for (SparseMatrix s : mats) {
+            run(s, m, x, y); // warm-up
+        }
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            int reps = Math.max(copies, 2);
+            for (int i = 0; i < reps; i++) {
+                run(mats[i % copies], m, x, y);
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / (double) reps);
+        }
+        return best;
+    }
+
+    private static void run(SparseMatrix s, int m, float[] x, float[] y) {
+        if (m == 1) {
+            s.matvec(x, y);
+        } else {
+            s.gemmT(m, x, y);
+        }
+    }
+
+    private String key(SparseSpec spec, PatternStats p, int rows, int cols, int m) {
+        return String.format(Locale.ROOT, "%s|threads=%d|%dx%d|m=%d|sparsity=%.2f|%s|%s", cpu(), Parallel.threads(), rows, cols, m,
+                Math.round(p.sparsity() * 20) / 20.0, spec.label(), spec.valueType());
+    }
+
+    private ObjectNode readCache() {
+        try {
+            if (Files.exists(cacheFile)) {
+                JsonNode root = mapper.readTree(cacheFile.toFile());
+                if (root.path("version").asInt() == CACHE_VERSION && root.path("timings").isObject()) {
+                    return (ObjectNode) root.get("timings");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unreadable cache is remeasured and rewritten
+        }
+        return mapper.createObjectNode();
+    }
+
+    private void writeCache(ObjectNode timings) {
+        try {
+            Files.createDirectories(cacheFile.getParent());
+            ObjectNode root = mapper.createObjectNode();
+            root.put("version", CACHE_VERSION);
+            root.put("about", "prune4j sparse format calibration: nanoseconds per product, cold weights");
+            root.set("timings", timings);
+            Path tmp = Files.createTempFile(cacheFile.getParent(), "sparse-calibration", ".tmp");
+            mapper.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the calibration cache " + cacheFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String cpu() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim() + " x" + Runtime.getRuntime().availableProcessors();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        }
+        return System.getProperty("os.arch") + " x" + Runtime.getRuntime().availableProcessors();
+    }
+
+    private static long l3Bytes() {
+        try {
+            String s = Files.readString(Path.of("/sys/devices/system/cpu/cpu0/cache/index3/size")).trim();
+            long mult = s.endsWith("K") ? 1024 : s.endsWith("M") ? 1024 * 1024 : 1;
+            return Long.parseLong(s.replaceAll("[^0-9]", "")) * mult;
+        } catch (IOException | RuntimeException e) {
+            return 32L << 20;
+        }
+    }
+}
