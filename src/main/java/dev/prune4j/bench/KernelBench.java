@@ -120,10 +120,9 @@ public final class KernelBench {
             for (int t : threads) {
                 setThreads(t);
                 progress.printf(Locale.ROOT, "gemm %s threads=%d ...%n", shape, t);
-                double[] s = timing.compare(() -> kernels.gemmT(m, n, k, a, b, c),
+                Timing.Result s = timing.compare(() -> kernels.gemmT(m, n, k, a, b, c),
                         () -> OpenBlas.sgemmNT(m, n, k, pa, pb, pc));
-                add(BenchCase.of("gemm", shape, t, flop / s[0] * 1e-9, flop / s[1] * 1e-9, "OpenBLAS sgemm",
-                        "GFLOP/s", err));
+                add(BenchCase.of("gemm", shape, t, s, flop, flop, 1e-9, "OpenBLAS sgemm", "GFLOP/s", err));
             }
         }
     }
@@ -142,9 +141,8 @@ public final class KernelBench {
         for (int t : threads) {
             setThreads(t);
             progress.printf(Locale.ROOT, "matvec %s threads=%d ...%n", shape, t);
-            double[] s = timing.compare(() -> kernels.matvec(n, k, w, 0, k, x, 0, y, 0), () -> streamCopy(w, dst));
-            add(BenchCase.of("matvec", shape, t, bytes / s[0] * 1e-9, 2 * bytes / s[1] * 1e-9, "stream copy",
-                    "GB/s", Double.NaN));
+            Timing.Result s = timing.compare(() -> kernels.matvec(n, k, w, 0, k, x, 0, y, 0), () -> streamCopy(w, dst));
+            add(BenchCase.of("matvec", shape, t, s, bytes, 2 * bytes, 1e-9, "stream copy", "GB/s", Double.NaN));
         }
     }
 
@@ -181,15 +179,15 @@ public final class KernelBench {
             for (int t : threads) {
                 setThreads(t);
                 progress.printf(Locale.ROOT, "cholesky+inverse %s threads=%d ...%n", shape, t);
-                double[] s = timing.compare(() -> {
+                Timing.Result s = timing.compare(() -> {
                     System.arraycopy(spd, 0, work, 0, work.length);
                     LinAlg.spdInverse(work, n);
                 }, () -> {
                     pw.put(spd);
                     OpenBlas.potrfPotri(n, pw);
                 });
-                add(BenchCase.of("cholesky+inverse", shape, t, flop / s[0] * 1e-9, flop / s[1] * 1e-9,
-                        "LAPACK dpotrf+dpotri", "GFLOP/s", err));
+                add(BenchCase.of("cholesky+inverse", shape, t, s, flop, flop, 1e-9, "LAPACK dpotrf+dpotri",
+                        "GFLOP/s", err));
             }
         }
     }
@@ -213,8 +211,8 @@ public final class KernelBench {
 
     private void add(BenchCase c) {
         cases.add(c);
-        progress.printf(Locale.ROOT, "  ours %.1f %s, %s %.1f, ratio %.3f%n", c.ours(), c.unit(), c.baselineName(),
-                c.baseline(), c.ratio());
+        progress.printf(Locale.ROOT, "  ours %.1f %s, %s %.1f, ratio %.3f (by thread CPU time %.3f)%n", c.ours(),
+                c.unit(), c.baselineName(), c.baseline(), c.ratio(), c.cpuRatio());
     }
 
     private static double maxRelError(float[] ours, float[] ref) {

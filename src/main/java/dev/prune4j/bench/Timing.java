@@ -1,10 +1,15 @@
 package dev.prune4j.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 /**
  * Times two competing runs fairly: both are warmed up, then repetitions alternate between them
- * (so drift from other load on the machine hits both), and the median of each is kept.
+ * (so drift from other load on the machine hits both), and the median of each is kept. Besides
+ * wall-clock time it records the calling thread's CPU time, which time slicing by other
+ * processes does not inflate: for single-threaded runs (both sides on the calling thread) it is
+ * the load-robust comparison on a shared machine.
  *
  * @param warmupSeconds minimum warm-up time per side
  * @param repSeconds    minimum time of one repetition (short calls are repeated inside it)
@@ -18,17 +23,30 @@ record Timing(double warmupSeconds, double repSeconds, int reps) {
         }
     }
 
-    /** Median seconds per call of {@code ours} and {@code baseline}: {@code [ours, baseline]}. */
-    double[] compare(Runnable ours, Runnable baseline) {
+    /** Median seconds per call, wall clock and calling-thread CPU time, of two competing runs. */
+    record Result(double oursSeconds, double baselineSeconds, double oursCpuSeconds, double baselineCpuSeconds) {
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Times {@code ours} against {@code baseline}. */
+    Result compare(Runnable ours, Runnable baseline) {
         int innerOurs = calibrate(ours);
         int innerBase = calibrate(baseline);
         double[] a = new double[reps];
         double[] b = new double[reps];
+        double[] ac = new double[reps];
+        double[] bc = new double[reps];
         for (int r = 0; r < reps; r++) {
+            long c0 = THREADS.getCurrentThreadCpuTime();
             a[r] = timeOnce(ours, innerOurs);
+            long c1 = THREADS.getCurrentThreadCpuTime();
             b[r] = timeOnce(baseline, innerBase);
+            long c2 = THREADS.getCurrentThreadCpuTime();
+            ac[r] = (c1 - c0) * 1e-9 / innerOurs;
+            bc[r] = (c2 - c1) * 1e-9 / innerBase;
         }
-        return new double[]{median(a), median(b)};
+        return new Result(median(a), median(b), median(ac), median(bc));
     }
 
     /** Warms {@code run} up and returns how many calls make one repetition of ≥ repSeconds. */

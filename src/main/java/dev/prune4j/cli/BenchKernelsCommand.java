@@ -32,10 +32,11 @@ final class BenchKernelsCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%s | %s | %s vectors | %s%n", report.date(), report.machine(), report.vectorBits(), report.openblas());
-        out.printf("%-18s %-30s %7s %10s %10s %8s  %s%n", "op", "shape", "threads", "ours", "baseline", "ratio", "unit / baseline");
+        out.printf("%-18s %-30s %7s %10s %10s %8s %9s  %s%n", "op", "shape", "threads", "ours", "baseline", "ratio",
+                "cpu ratio", "unit / baseline");
         for (BenchCase c : report.cases()) {
-            out.printf(Locale.ROOT, "%-18s %-30s %7d %10.1f %10.1f %8.3f  %s / %s%n", c.op(), c.shape(), c.threads(), c.ours(),
-                    c.baseline(), c.ratio(), c.unit(), c.baselineName());
+            out.printf(Locale.ROOT, "%-18s %-30s %7d %10.1f %10.1f %8.3f %9.3f  %s / %s%n", c.op(), c.shape(), c.threads(),
+                    c.ours(), c.baseline(), c.ratio(), c.cpuRatio(), c.unit(), c.baselineName());
         }
         out.flush();
         return 0;
