@@ -154,6 +154,10 @@ if any(load("lenet-oneshot-%s" % s) for s in lenet_sp):
              ", ".join("%s %.0f%%" % (k.replace(".weight", ""), v * 100) for k, v in ls.items()) +
              " (the convolutions, with the fewest and largest weights, are pruned least).")
     emit()
+    emit("The CNN cells of 2026-11-23 were computed by the build before commit 5ded056, which changed the")
+    emit("order of the convolution's sums (transposed im2col); a rerun with later builds is deterministic but")
+    emit("not bit-identical to these cells (how far apart was not measured).")
+    emit()
 
 # ---------------------------------------------------------------- sensitivity
 sens = load("sensitivity")
