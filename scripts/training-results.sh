@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Reproduces the "Pruning while training" section of docs/RESULTS.md: Fashion-MNIST, MLP
-# 784-300-100-10, Adam 1e-3, batch 128, seed 42, one prune4j prune-train run per method and
-# sparsity. JSON reports go to target/training-results/; the markdown tables are printed at the end.
-# Needs Debian's dataset-fashion-mnist. Usage: scripts/training-results.sh [quick]
+# Reproduces the "Pruning while training (Fashion-MNIST)" section of docs/RESULTS.md and
+# docs/img/sensitivity-mlp.svg: MLP 784-300-100-10 and a LeNet-5-style CNN, Adam 1e-3, batch 128,
+# seed 42, one prune4j prune-train run per method and sparsity. JSON reports (and the recipes) go to
+# target/training-results/; scripts/training-results.py turns them into the section, and the
+# hand-written findings come from scripts/training-results-findings.md.
+# Needs Debian's dataset-fashion-mnist. Resumable: a run whose report exists is skipped.
+# Usage: scripts/training-results.sh [full]   (full adds the CNN at 98% and CNN lottery tickets)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/training-results
@@ -49,14 +52,44 @@ method_runs 0.9
 run "sensitivity" '{"kind": "sensitivity", "trainEpochs": 3, "sweep": [0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99]}'
 run "structured-l1-0.5" '{"kind": "structured", "norm": "l1", "fraction": 0.5, "trainEpochs": 3, "fineTuneEpochs": 1}'
 run "group-lasso-1.0" '{"kind": "group-lasso", "lambda": 1.0, "trainEpochs": 3, "fineTuneEpochs": 1, "epsilon": 1e-6}'
+# Parameters and FLOPs removed vs accuracy: a sweep of the group-lasso strength and of the L1 fraction.
+for l in 0.3 3.0 10.0; do
+  run "group-lasso-$l" "{\"kind\": \"group-lasso\", \"lambda\": $l, \"trainEpochs\": 3, \"fineTuneEpochs\": 1, \"epsilon\": 1e-6}"
+done
+for f in 0.25 0.75; do
+  run "structured-l1-$f" "{\"kind\": \"structured\", \"norm\": \"l1\", \"fraction\": $f, \"trainEpochs\": 3, \"fineTuneEpochs\": 1}"
+done
 for s in 0.98 0.95 0.8; do
   method_runs "$s"
 done
-# LeNet-5-style CNN at 90% (and channel removal); slower per epoch than the MLP.
+# LeNet-5-style CNN; one CNN epoch costs about 5-10 MLP epochs, so the grid runs in order of value.
 base='"seed": 42, "model": {"kind": "lenet5"}, "train": {"epochs": 3, "optimizer": "adam", "lr": 0.001, "batchSize": 128}'
-run "lenet-oneshot-0.9" '{"kind": "one-shot", "sparsity": 0.9, "allocation": "global", "trainEpochs": 3, "fineTuneEpochs": 1}'
-run "lenet-imp-lr-0.9" '{"kind": "iterative", "rate": 0.535841, "rounds": 3, "trainEpochs": 1, "rewind": "lr", "allocation": "global"}'
-run "lenet-gradual-0.9" '{"kind": "gradual", "sparsity": 0.9, "trainEpochs": 4, "allocation": "global"}'
-run "lenet-rigl-0.9" '{"kind": "rigl", "density": 0.1, "trainEpochs": 4, "deltaT": 100}'
+lenet_runs() { # sparsity, then the methods to run
+  local s=$1 d r3 m
+  shift
+  d=$(python3 -c "print(round(1 - $s, 6))")
+  r3=$(python3 -c "print(round(1 - (1 - $s) ** (1 / 3), 6))")
+  for m in "$@"; do
+    case $m in
+      oneshot) run "lenet-oneshot-$s" "{\"kind\": \"one-shot\", \"sparsity\": $s, \"allocation\": \"global\", \"trainEpochs\": 3, \"fineTuneEpochs\": 1}" ;;
+      imp-lr) run "lenet-imp-lr-$s" "{\"kind\": \"iterative\", \"rate\": $r3, \"rounds\": 3, \"trainEpochs\": 1, \"rewind\": \"lr\", \"allocation\": \"global\"}" ;;
+      lottery) run "lenet-lottery-$s" "{\"kind\": \"iterative\", \"rate\": $r3, \"rounds\": 3, \"trainEpochs\": 1, \"rewind\": \"init\", \"allocation\": \"global\"}" ;;
+      gradual) run "lenet-gradual-$s" "{\"kind\": \"gradual\", \"sparsity\": $s, \"trainEpochs\": 4, \"allocation\": \"global\"}" ;;
+      rigl) run "lenet-rigl-$s" "{\"kind\": \"rigl\", \"density\": $d, \"trainEpochs\": 4, \"deltaT\": 100}" ;;
+      set) run "lenet-set-$s" "{\"kind\": \"set\", \"density\": $d, \"trainEpochs\": 4}" ;;
+    esac
+  done
+}
+lenet_runs 0.9 oneshot imp-lr gradual rigl
+lenet_runs 0.8 oneshot imp-lr gradual
+lenet_runs 0.95 oneshot imp-lr gradual
+lenet_runs 0.9 set
+run "lenet-group-lasso-1.0" '{"kind": "group-lasso", "lambda": 1.0, "trainEpochs": 3, "fineTuneEpochs": 1, "epsilon": 1e-6}'
 run "lenet-structured-l1-0.5" '{"kind": "structured", "norm": "l1", "fraction": 0.5, "trainEpochs": 3, "fineTuneEpochs": 1}'
-python3 scripts/training-results.py "$out"
+lenet_runs 0.8 rigl set
+lenet_runs 0.95 rigl set
+[ "${1-}" = full ] && { lenet_runs 0.98 oneshot imp-lr gradual rigl set; lenet_runs 0.9 lottery; }
+mkdir -p docs/img
+python3 scripts/training-results.py "$out" "$out/section.md" docs/img/sensitivity-mlp.svg
+scripts/update-section.sh docs/RESULTS.md training "$out/section.md"
+echo "updated the training section of docs/RESULTS.md and docs/img/sensitivity-mlp.svg" >&2

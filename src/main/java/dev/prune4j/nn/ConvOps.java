@@ -11,18 +11,22 @@ final class ConvOps {
 
     /**
      * y = conv(x, w) + b. x: [N, C, H, W], w: [O, C, kh, kw], b: [O] or null, y: [N, O, OH, OW].
-     * Forward: cols[N·OH·OW, C·kh·kw] (im2col), y' = w·colsᵀ (gemmT, [O, N·OH·OW]) then permuted to NCHW.
-     * Backward: dw += dy'ᵀ·cols, dcols = dy'·w, dx = col2im(dcols), db = Σ dy.
+     * The columns are kept transposed, colsT[C·kh·kw, N·OH·OW] (one row per kernel tap, the
+     * positions contiguous), so that every GEMM has the wide dimension (positions) on the GEMM's
+     * vector axis and the narrow one (O, C·kh·kw) on its broadcast rows:
+     * forward y' = w·colsT (gemm, [O, N·OH·OW], then permuted to NCHW);
+     * backward dw += dyT·colsTᵀ (gemmT), dcolsT = wᵀ·dyT (gemm), dx = col2im(dcolsT), db = Σ dy,
+     * with dyT [O, N·OH·OW] the per-channel gather of dy.
      */
     static final class Conv2d extends Op {
-        private final float[] cols;
+        private final float[] colsT;
         private final int n, c, h, w, o, kh, kw, oh, ow;
         private final Conv2dSpec spec;
         private final boolean hasBias;
 
-        private Conv2d(Variable[] in, float[] cols, int[] d, Conv2dSpec spec) {
+        private Conv2d(Variable[] in, float[] colsT, int[] d, Conv2dSpec spec) {
             super(in);
-            this.cols = cols;
+            this.colsT = colsT;
             this.n = d[0];
             this.c = d[1];
             this.h = d[2];
@@ -50,11 +54,11 @@ final class ConvOps {
             int oh = spec.out(h, kh), ow = spec.out(w, kw);
             int kk = c * kh * kw;
             int positions = n * oh * ow;
-            float[] cols = new float[positions * kk]; // cols: [N·OH·OW, C·kh·kw]
-            im2col(x.value(), n, c, h, w, kh, kw, oh, ow, spec, cols);
-            // y2: [O, N·OH·OW] = w[O, kk]·colsᵀ — the wide dimension (positions) on the GEMM's vector axis
+            float[] colsT = new float[kk * positions]; // colsT: [C·kh·kw, N·OH·OW]
+            im2colT(x.value(), n, c, h, w, kh, kw, oh, ow, spec, colsT);
+            // y2: [O, N·OH·OW] = w[O, kk]·colsT[kk, N·OH·OW]
             float[] y2 = new float[o * positions];
-            K.gemmT(o, positions, kk, weight.value(), cols, y2);
+            K.gemm(o, positions, kk, weight.value(), 0, kk, colsT, 0, positions, 0f, y2, 0, positions);
             float[] y = new float[positions * o]; // y: [N, O, OH, OW]
             float[] b = bias == null ? null : bias.value();
             int hw = oh * ow;
@@ -62,36 +66,56 @@ final class ConvOps {
                 for (int ch = 0; ch < o; ch++) {
                     int src = ch * positions + i * hw;
                     int dst = (i * o + ch) * hw;
-                    float bc = b == null ? 0f : b[ch];
-                    for (int p = 0; p < hw; p++) {
-                        y[dst + p] = y2[src + p] + bc;
+                    if (b == null) {
+                        System.arraycopy(y2, src, y, dst, hw);
+                    } else {
+                        float bc = b[ch];
+                        for (int q = 0; q < hw; q++) {
+                            y[dst + q] = y2[src + q] + bc;
+                        }
                     }
                 }
             }
             Variable[] in = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-            return new Conv2d(in, cols, new int[] {n, c, h, w, o, kh, kw, oh, ow}, spec).output(y, n, o, oh, ow);
+            return new Conv2d(in, colsT, new int[] {n, c, h, w, o, kh, kw, oh, ow}, spec).output(y, n, o, oh, ow);
         }
 
-        private static void im2col(float[] x, int n, int c, int h, int w, int kh, int kw, int oh, int ow, Conv2dSpec s, float[] cols) {
-            int kk = c * kh * kw;
-            for (int i = 0; i < n; i++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int row = ((i * oh + oy) * ow + ox) * kk;
-                        int q = 0;
-                        for (int ch = 0; ch < c; ch++) {
+        /** colsT[(ch·kh + ky)·kw + kx][(i·OH + oy)·OW + ox] = x[i, ch, oy·s + ky − pad, ox·s + kx − pad] (0 outside). */
+        private static void im2colT(float[] x, int n, int c, int h, int w, int kh, int kw, int oh, int ow, Conv2dSpec s, float[] colsT) {
+            int positions = n * oh * ow;
+            int stride = s.stride(), pad = s.padding();
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int row = ((ch * kh + ky) * kw + kx) * positions;
+                        // the output columns whose input column ix = ox·s + kx − pad lies inside [0, w)
+                        int ox0 = Math.max(0, ceilDiv(pad - kx, stride));
+                        int ox1 = Math.min(ow, ceilDiv(w + pad - kx, stride));
+                        for (int i = 0; i < n; i++) {
                             int xo = (i * c + ch) * h * w;
-                            for (int ky = 0; ky < kh; ky++) {
-                                int iy = oy * s.stride() + ky - s.padding();
-                                for (int kx = 0; kx < kw; kx++, q++) {
-                                    int ix = ox * s.stride() + kx - s.padding();
-                                    cols[row + q] = iy >= 0 && iy < h && ix >= 0 && ix < w ? x[xo + iy * w + ix] : 0f;
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * stride + ky - pad;
+                                int dst = row + (i * oh + oy) * ow;
+                                if (iy < 0 || iy >= h || ox0 >= ox1) {
+                                    continue; // colsT is zero-initialised
+                                }
+                                int src = xo + iy * w + kx - pad;
+                                if (stride == 1) {
+                                    System.arraycopy(x, src + ox0, colsT, dst + ox0, ox1 - ox0);
+                                } else {
+                                    for (int ox = ox0; ox < ox1; ox++) {
+                                        colsT[dst + ox] = x[src + ox * stride];
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
+        }
+
+        private static int ceilDiv(int a, int b) {
+            return Math.floorDiv(a + b - 1, b);
         }
 
         @Override
@@ -114,47 +138,57 @@ final class ConvOps {
                 }
             }
             float[] dwv = gradOf(1);
-            if (dwv != null) { // dyT: [O, N·OH·OW]; dw[O, kk] += dyT·cols
-                float[] dyT = new float[o * positions];
-                for (int i = 0; i < n; i++) {
-                    for (int ch = 0; ch < o; ch++) {
-                        System.arraycopy(dy, (i * o + ch) * hw, dyT, ch * positions + i * hw, hw);
-                    }
-                }
-                K.gemm(o, kk, positions, dyT, 0, positions, cols, 0, kk, 1f, dwv, 0, kk);
-            }
             float[] dx = gradOf(0);
-            if (dx != null) { // dy2: [N·OH·OW, O]; dcols = dy2·w[O, kk]
-                float[] dy2 = new float[positions * o];
-                for (int i = 0; i < n; i++) {
-                    for (int ch = 0; ch < o; ch++) {
-                        int src = (i * o + ch) * hw;
-                        for (int p = 0; p < hw; p++) {
-                            dy2[(i * hw + p) * o + ch] = dy[src + p];
-                        }
+            if (dwv == null && dx == null) {
+                return;
+            }
+            float[] dyT = new float[o * positions]; // dyT: [O, N·OH·OW]
+            for (int i = 0; i < n; i++) {
+                for (int ch = 0; ch < o; ch++) {
+                    System.arraycopy(dy, (i * o + ch) * hw, dyT, ch * positions + i * hw, hw);
+                }
+            }
+            if (dwv != null) { // dw[O, kk] += dyT[O, P]·colsT[kk, P]ᵀ
+                K.gemmT(o, kk, positions, dyT, 0, positions, colsT, 0, positions, 1f, dwv, 0, kk);
+            }
+            if (dx != null) { // dcolsT[kk, P] = wᵀ[kk, O]·dyT[O, P]
+                float[] wv = inputs()[1].value();
+                float[] wt = new float[kk * o];
+                for (int ch = 0; ch < o; ch++) {
+                    for (int q = 0; q < kk; q++) {
+                        wt[q * o + ch] = wv[ch * kk + q];
                     }
                 }
-                float[] dcols = new float[positions * kk];
-                K.gemm(positions, kk, o, dy2, 0, o, inputs()[1].value(), 0, kk, 0f, dcols, 0, kk);
-                col2im(dcols, dx);
+                float[] dcolsT = new float[kk * positions];
+                K.gemm(kk, positions, o, wt, 0, o, dyT, 0, positions, 0f, dcolsT, 0, positions);
+                col2imT(dcolsT, dx);
             }
         }
 
-        private void col2im(float[] dcols, float[] dx) {
-            int kk = c * kh * kw;
-            for (int i = 0; i < n; i++) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int ox = 0; ox < ow; ox++) {
-                        int row = ((i * oh + oy) * ow + ox) * kk;
-                        int q = 0;
-                        for (int ch = 0; ch < c; ch++) {
+        /** dx[i, ch, iy, ix] += Σ over the taps and positions that read it of dcolsT (the adjoint of im2colT). */
+        private void col2imT(float[] dcolsT, float[] dx) {
+            int positions = n * oh * ow;
+            int stride = spec.stride(), pad = spec.padding();
+            for (int ch = 0; ch < c; ch++) {
+                for (int ky = 0; ky < kh; ky++) {
+                    for (int kx = 0; kx < kw; kx++) {
+                        int row = ((ch * kh + ky) * kw + kx) * positions;
+                        int ox0 = Math.max(0, ceilDiv(pad - kx, stride));
+                        int ox1 = Math.min(ow, ceilDiv(w + pad - kx, stride));
+                        for (int i = 0; i < n; i++) {
                             int xo = (i * c + ch) * h * w;
-                            for (int ky = 0; ky < kh; ky++) {
-                                int iy = oy * spec.stride() + ky - spec.padding();
-                                for (int kx = 0; kx < kw; kx++, q++) {
-                                    int ix = ox * spec.stride() + kx - spec.padding();
-                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                        dx[xo + iy * w + ix] += dcols[row + q];
+                            for (int oy = 0; oy < oh; oy++) {
+                                int iy = oy * stride + ky - pad;
+                                if (iy < 0 || iy >= h || ox0 >= ox1) {
+                                    continue;
+                                }
+                                int src = row + (i * oh + oy) * ow;
+                                int dst = xo + iy * w + kx - pad;
+                                if (stride == 1) {
+                                    K.axpy(ox1 - ox0, 1f, dcolsT, src + ox0, dx, dst + ox0);
+                                } else {
+                                    for (int ox = ox0; ox < ox1; ox++) {
+                                        dx[dst + ox * stride] += dcolsT[src + ox];
                                     }
                                 }
                             }

@@ -123,6 +123,44 @@ class OpGradientTest {
         }
     }
 
+    /** The forward pass against the convolution written as a direct sum (no im2col, no GEMM). */
+    @Test
+    void conv2dForwardIsTheDirectSum() {
+        for (int t = 0; t < 6; t++) {
+            int n = dim(1, 3), c = dim(1, 4), o = dim(1, 7), k = dim(1, 5);
+            int s = dim(1, 3), p = dim(0, 2);
+            int h = dim(k, k + 9), w = dim(k, k + 9);
+            Conv2dSpec spec = new Conv2dSpec(s, p);
+            Variable x = GradCheck.param(rng, -1, 1, n, c, h, w);
+            Variable wt = GradCheck.param(rng, -1, 1, o, c, k, k);
+            Variable b = GradCheck.param(rng, -1, 1, o);
+            float[] y = F.conv2d(x, wt, b, spec).value();
+            int oh = (h + 2 * p - k) / s + 1, ow = (w + 2 * p - k) / s + 1;
+            assertEquals(n * o * oh * ow, y.length);
+            for (int i = 0; i < n; i++) {
+                for (int oc = 0; oc < o; oc++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            double sum = b.value()[oc];
+                            for (int ic = 0; ic < c; ic++) {
+                                for (int ky = 0; ky < k; ky++) {
+                                    for (int kx = 0; kx < k; kx++) {
+                                        int iy = oy * s + ky - p, ix = ox * s + kx - p;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            sum += (double) x.value()[((i * c + ic) * h + iy) * w + ix]
+                                                    * wt.value()[((oc * c + ic) * k + ky) * k + kx];
+                                        }
+                                    }
+                                }
+                            }
+                            assertEquals(sum, y[((i * o + oc) * oh + oy) * ow + ox], 1e-5, "conv2d " + spec + " at " + i + "," + oc + "," + oy + "," + ox);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void pooling() {
         int n = dim(1, 2), c = dim(1, 3);
