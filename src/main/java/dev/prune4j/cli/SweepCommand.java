@@ -57,13 +57,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Text for calibration and evaluation.")
     Path text;
 
-    @Option(names = "--calib-windows", defaultValue = "16") int calibWindows;
-    @Option(names = "--calib-window", defaultValue = "256") int calibWindow;
+    @Option(names = "--calib-windows", defaultValue = "16", description = "Calibration windows (default: ${DEFAULT-VALUE}).") int calibWindows;
+    @Option(names = "--calib-window", defaultValue = "256", description = "Tokens per calibration window (default: ${DEFAULT-VALUE}).") int calibWindow;
     @Option(names = "--calib-start", defaultValue = "192481", description = "Token index of the first calibration window (default: ${DEFAULT-VALUE}, disjoint from the evaluation windows of the stories260K protocol).")
     int calibStart;
-    @Option(names = "--eval-windows", defaultValue = "32") int evalWindows;
-    @Option(names = "--eval-window", defaultValue = "256") int evalWindow;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--eval-windows", defaultValue = "32", description = "Evaluation windows (default: ${DEFAULT-VALUE}).") int evalWindows;
+    @Option(names = "--eval-window", defaultValue = "256", description = "Tokens per evaluation window (default: ${DEFAULT-VALUE}).") int evalWindow;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE (atomically).")
     Path markdown;
