@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
  * compact checkpoint, report), and compared before/after: embedding fidelity on held-out corpus
  * sentences, and whether the saved pruned model still pairs up a few paraphrases.
  */
-@Command(name = "demo", description = "Prune all-MiniLM-L6-v2 (built in) with Wanda at 50% on the built-in corpus, "
+@Command(name = "demo", description = "Prune all-MiniLM-L6-v2 (built in) with Wanda at 50%% on the built-in corpus, "
         + "save it, and print embedding fidelity before/after.")
 final class DemoCommand implements Callable<Integer> {
     /** Pairs of paraphrases and an odd one out, so that the nearest neighbours are easy to check by eye. */

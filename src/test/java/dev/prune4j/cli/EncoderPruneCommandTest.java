@@ -207,6 +207,36 @@ class EncoderPruneCommandTest {
     }
 
     @Test
+    void prunesAnOnnxFileAndAHuggingFaceDirectoryToo() throws Exception {
+        // the ONNX file written above (tokenizer.json next to it): the result is ONNX again
+        Path fromOnnx = dir.resolve("again-from-onnx");
+        CliTest.Result r = CliTest.run("prune", "--model", out.resolve("model.onnx").toString(), "--method", "magnitude",
+                "--sparsity", "0.7", "--no-eval", "--out", fromOnnx.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode rep = Json.MAPPER.readTree(r.out());
+        assertEquals(0.7, rep.get("outputs").get("onnx_sparsity_of_pruned_layers").asDouble(), 1e-3);
+        assertEquals(rep.get("sparsity_of_pruned_layers").asDouble(),
+                rep.get("outputs").get("onnx_sparsity_of_pruned_layers").asDouble(), 1e-12);
+        // the Hugging Face directory written above: no graph to rewrite, so no ONNX, said so
+        Path fromHf = dir.resolve("again-from-hf");
+        r = CliTest.run("prune", "--model", out.toString(), "--method", "magnitude", "--sparsity", "0.7", "--no-eval",
+                "--out", fromHf.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        rep = Json.MAPPER.readTree(r.out());
+        assertTrue(rep.get("outputs").get("onnx").asText().startsWith("not written"), rep.get("outputs").toString());
+        assertFalse(Files.exists(fromHf.resolve("model.onnx")));
+        // both hold the same weights (magnitude is deterministic) and read back the same embeddings
+        try (SentenceEncoder a = EncoderLoader.load(fromOnnx.toString()); SentenceEncoder b = EncoderLoader.load(fromHf.toString())) {
+            List<String> some = sentences.subList(0, 8);
+            float[][] ea = a.embed(some);
+            float[][] eb = b.embed(some);
+            for (int i = 0; i < some.size(); i++) {
+                assertArrayEquals(ea[i], eb[i], "sentence " + i);
+            }
+        }
+    }
+
+    @Test
     void badInputsExit2AndWriteNothing(@TempDir Path tmp) throws Exception {
         Path o = tmp.resolve("o");
         PruneCommandTest.expectBad(new String[] {"prune", "--model", "all-minilm-l6-v2-q", "--method", "magnitude", "--sparsity",
