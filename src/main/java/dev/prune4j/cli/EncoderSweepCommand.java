@@ -11,6 +11,7 @@ import dev.prune4j.prune.Progress;
 import dev.prune4j.prune.Recipe;
 import dev.prune4j.text.BuiltinCorpus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,17 +35,8 @@ final class EncoderSweepCommand implements Callable<Integer> {
             description = "Encoders (built-in names, directories or files; default: ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot",
-            description = "Methods (default: ${DEFAULT-VALUE}).")
-    List<String> methods;
-
-    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.6,0.7,0.8,2:4,4:8",
-            description = "Sparsities (default: ${DEFAULT-VALUE}).")
-    List<String> sparsities;
-
-    @Option(names = "--allocations", split = ",", defaultValue = "uniform,owl",
-            description = "Allocations (default: ${DEFAULT-VALUE}); owl is skipped for N:M.")
-    List<String> allocations;
+    @Mixin
+    PruningGrid grid;
 
     @Option(names = "--calib-sentences", defaultValue = "128", description = "Calibration sentences (default: ${DEFAULT-VALUE}).")
     int calibSentences;
@@ -52,7 +44,6 @@ final class EncoderSweepCommand implements Callable<Integer> {
     @Option(names = "--eval-sentences", defaultValue = "256", description = "Held-out sentences for fidelity (default: ${DEFAULT-VALUE}).")
     int evalSentences;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
@@ -77,8 +68,9 @@ final class EncoderSweepCommand implements Callable<Integer> {
         protocol.put("evaluation", "the next " + evalSentences + " sentences (held out): mean cosine(pruned, dense) of the pooled, normalised embeddings");
         protocol.put("order", "sequential block by block; all linears inside the encoder blocks pruned; embeddings dense");
         protocol.put("max_length", "each model's position limit (512 tokens for the built-in encoders); the sentences are far shorter");
-        protocol.put("seed", seed);
-        int total = models.size() * methods.size() * sparsities.size() * allocations.size();
+        protocol.put("seed", grid.seed);
+        List<PruningGrid.Cell> cells = grid.cells();
+        int total = models.size() * cells.size();
         int done = 0;
         try (ProgressBars bar = ProgressBars.open("sweep-encoders", total)) {
             for (String model : models) {
@@ -86,36 +78,29 @@ final class EncoderSweepCommand implements Callable<Integer> {
                 try (SentenceEncoder ref = EncoderLoader.load(model)) {
                     dense = ref.embed(held);
                 }
-                for (String m : methods) {
-                    for (String s : sparsities) {
-                        for (String a : allocations) {
-                            bar.step(done++, total, model + " " + m + " " + s + " " + a);
-                            if (a.equals("owl") && s.contains(":")) {
-                                continue;
-                            }
-                            Map<String, Object> row = new LinkedHashMap<>();
-                            row.put("model", model);
-                            row.put("method", m);
-                            row.put("sparsity", s);
-                            row.put("allocation", a);
-                            try (SentenceEncoder enc = EncoderLoader.load(model)) {
-                                Recipe r = new Recipe(m, s, null, a, null, null, null, seed, null, null, null, null, null).withDefaults();
-                                long t0 = System.nanoTime();
-                                List<OneShotPruner.LayerResult> layers = OneShotPruner.run(EncoderCalibration.blocks(enc, calib),
-                                        r.toPlan(), Progress.NONE);
-                                row.put("seconds_pruning", (System.nanoTime() - t0) / 1e9);
-                                long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
-                                long n = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
-                                row.put("achieved", (double) pruned / n);
-                                EmbeddingFidelity.Result f = EmbeddingFidelity.compare(enc, dense, held, "held-out corpus sentences");
-                                row.put("mean_cosine", f.meanCosine());
-                                row.put("min_cosine", f.minCosine());
-                            } catch (BadInputException e) {
-                                row.put("not_applicable", e.getMessage());
-                            }
-                            rows.add(row);
-                        }
+                for (PruningGrid.Cell cell : cells) {
+                    bar.step(done++, total, model + " " + cell);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("model", model);
+                    row.put("method", cell.method());
+                    row.put("sparsity", cell.sparsity());
+                    row.put("allocation", cell.allocation());
+                    try (SentenceEncoder enc = EncoderLoader.load(model)) {
+                        Recipe r = grid.recipe(cell);
+                        long t0 = System.nanoTime();
+                        List<OneShotPruner.LayerResult> layers = OneShotPruner.run(EncoderCalibration.blocks(enc, calib),
+                                r.toPlan(), Progress.NONE);
+                        row.put("seconds_pruning", (System.nanoTime() - t0) / 1e9);
+                        long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
+                        long n = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
+                        row.put("achieved", (double) pruned / n);
+                        EmbeddingFidelity.Result f = EmbeddingFidelity.compare(enc, dense, held, "held-out corpus sentences");
+                        row.put("mean_cosine", f.meanCosine());
+                        row.put("min_cosine", f.minCosine());
+                    } catch (BadInputException e) {
+                        row.put("not_applicable", e.getMessage());
                     }
+                    rows.add(row);
                 }
             }
             bar.step(total, total, "done");
@@ -137,27 +122,14 @@ final class EncoderSweepCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder("Protocol:\n\n");
         protocol.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
         for (String model : models) {
-            for (String a : allocations) {
-                List<String> cols = sparsities.stream().filter(s -> !(a.equals("owl") && s.contains(":"))).toList();
+            for (String a : grid.allocations) {
                 b.append("\n`").append(model).append("`, allocation `").append(a)
-                        .append("` — mean cosine to the dense embeddings (higher is better):\n\n| method |");
-                cols.forEach(s -> b.append(' ').append(s).append(" |"));
-                b.append("\n| --- |");
-                cols.forEach(s -> b.append(" ---: |"));
-                b.append('\n');
-                for (String m : methods) {
-                    b.append("| ").append(m).append(" |");
-                    for (String s : cols) {
-                        rows.stream().filter(r -> r.get("model").equals(model) && r.get("method").equals(m)
-                                        && r.get("sparsity").equals(s) && r.get("allocation").equals(a)).findFirst()
-                                .ifPresentOrElse(r -> b.append(r.containsKey("mean_cosine")
-                                        ? String.format(Locale.ROOT, " %.4f |", (double) r.get("mean_cosine")) : " n/a |"),
-                                        () -> b.append(" – |"));
-                    }
-                    b.append('\n');
-                }
+                        .append("` — mean cosine to the dense embeddings (higher is better):\n\n");
+                grid.appendTable(b, a, rows, r -> r.get("model").equals(model), r -> PruningGrid.fixed((double) r.get("mean_cosine"), 4));
             }
         }
+        rows.stream().filter(r -> r.containsKey("not_applicable")).map(r -> (String) r.get("not_applicable")).distinct()
+                .forEach(msg -> b.append("\n¹ not applicable: ").append(msg).append('\n'));
         return b.toString();
     }
 }

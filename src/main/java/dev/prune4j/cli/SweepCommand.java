@@ -9,6 +9,7 @@ import dev.prune4j.prune.DecoderBlocks;
 import dev.prune4j.prune.OneShotPruner;
 import dev.prune4j.prune.Progress;
 import dev.prune4j.prune.Recipe;
+import dev.prune4j.report.LinePlot;
 import dev.prune4j.text.Corpus;
 import dev.prune4j.text.TokenStream;
 import dev.prune4j.text.Tokenizer;
@@ -42,17 +43,8 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     DecoderInputs inputs;
 
-    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot",
-            description = "Methods (default: ${DEFAULT-VALUE}).")
-    List<String> methods;
-
-    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.6,0.7,0.8,2:4,4:8",
-            description = "Sparsities (default: ${DEFAULT-VALUE}).")
-    List<String> sparsities;
-
-    @Option(names = "--allocations", split = ",", defaultValue = "uniform,owl",
-            description = "Allocations (default: ${DEFAULT-VALUE}); owl is skipped for N:M.")
-    List<String> allocations;
+    @Mixin
+    PruningGrid grid;
 
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Text for calibration and evaluation.")
     Path text;
@@ -63,10 +55,12 @@ final class SweepCommand implements Callable<Integer> {
     int calibStart;
     @Option(names = "--eval-windows", defaultValue = "32", description = "Evaluation windows (default: ${DEFAULT-VALUE}).") int evalWindows;
     @Option(names = "--eval-window", defaultValue = "256", description = "Tokens per evaluation window (default: ${DEFAULT-VALUE}).") int evalWindow;
-    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE (atomically).")
     Path markdown;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Also draw perplexity against sparsity (one line per method and allocation) to this PNG file.")
+    Path plot;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
@@ -82,56 +76,41 @@ final class SweepCommand implements Callable<Integer> {
         Tokenizer tok = inputs.loadTokenizer(probe);
         Corpus corpus = Corpus.read(text, Corpus.Segmentation.PARAGRAPHS);
         TokenStream stream = TokenStream.encode(corpus, tok, Tokenizer.Bos.ADD);
-        Windows cw = new Windows(calibWindow, calibWindows, calibStart, calibWindow, Windows.Placement.STRIDED, seed);
+        Windows cw = new Windows(calibWindow, calibWindows, calibStart, calibWindow, Windows.Placement.STRIDED, grid.seed);
         Windows ew = Windows.strided(evalWindow, evalWindows);
         List<int[]> calib = cw.cut(stream);
         List<int[]> eval = ew.cut(stream);
 
         List<Map<String, Object>> rows = new ArrayList<>();
         double dense = Perplexity.evaluate(new LlamaDecoder(probe), eval, i -> { }).perplexity();
-        int total = 0;
-        for (String m : methods) {
-            for (String s : sparsities) {
-                for (String a : allocations) {
-                    if (!(a.equals("owl") && s.contains(":"))) {
-                        total++;
-                    }
-                }
-            }
-        }
+        List<PruningGrid.Cell> cells = grid.cells();
+        int total = cells.size();
         int done = 0;
         try (ProgressBars bar = ProgressBars.open("sweep", total)) {
-            for (String m : methods) {
-                for (String s : sparsities) {
-                    for (String a : allocations) {
-                        if (a.equals("owl") && s.contains(":")) {
-                            continue;
-                        }
-                        bar.step(done, total, m + " " + s + " " + a);
-                        LlamaDecoder d = new LlamaDecoder(inputs.loadModel());
-                        Recipe r = new Recipe(m, s, null, a, null, null, null, seed, null, null, null, null, null).withDefaults();
-                        Map<String, Object> row = new LinkedHashMap<>();
-                        row.put("method", m);
-                        row.put("sparsity", s);
-                        row.put("allocation", a);
-                        try {
-                            long t0 = System.nanoTime();
-                            List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d, calib), r.toPlan(), Progress.NONE);
-                            double secs = (System.nanoTime() - t0) / 1e9;
-                            Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
-                            long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
-                            long all = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
-                            row.put("achieved", (double) pruned / all);
-                            row.put("perplexity", p.perplexity());
-                            row.put("mean_nll", p.meanNll());
-                            row.put("seconds_pruning", secs);
-                        } catch (BadInputException e) {
-                            row.put("not_applicable", e.getMessage()); // e.g. 4:8 where 8 does not divide a layer's width
-                        }
-                        rows.add(row);
-                        done++;
-                    }
+            for (PruningGrid.Cell cell : cells) {
+                bar.step(done, total, cell.toString());
+                LlamaDecoder d = new LlamaDecoder(inputs.loadModel());
+                Recipe r = grid.recipe(cell);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("method", cell.method());
+                row.put("sparsity", cell.sparsity());
+                row.put("allocation", cell.allocation());
+                try {
+                    long t0 = System.nanoTime();
+                    List<OneShotPruner.LayerResult> layers = OneShotPruner.run(new DecoderBlocks(d, calib), r.toPlan(), Progress.NONE);
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    Perplexity.Result p = Perplexity.evaluate(d, eval, i -> { });
+                    long pruned = layers.stream().mapToLong(OneShotPruner.LayerResult::pruned).sum();
+                    long all = layers.stream().mapToLong(l -> (long) l.out() * l.in()).sum();
+                    row.put("achieved", (double) pruned / all);
+                    row.put("perplexity", p.perplexity());
+                    row.put("mean_nll", p.meanNll());
+                    row.put("seconds_pruning", secs);
+                } catch (BadInputException e) {
+                    row.put("not_applicable", e.getMessage()); // e.g. 4:8 where 8 does not divide a layer's width
                 }
+                rows.add(row);
+                done++;
             }
             bar.step(done, total, "done");
         }
@@ -146,7 +125,7 @@ final class SweepCommand implements Callable<Integer> {
         protocol.put("evaluation", ew.describe());
         protocol.put("scoring", "mean NLL of tokens 2.." + evalWindow + " of every window; perplexity = exp(mean NLL)");
         protocol.put("order", "sequential block by block, all linears inside the blocks pruned, embeddings/head dense");
-        protocol.put("seed", seed);
+        protocol.put("seed", grid.seed);
         String md = markdown(protocol, dense, rows);
         if (markdown != null) {
             try {
@@ -157,6 +136,10 @@ final class SweepCommand implements Callable<Integer> {
                 throw new UncheckedIOException(e);
             }
             err.println("prune4j sweep: wrote " + markdown);
+        }
+        if (plot != null) {
+            writePlot(rows, dense);
+            err.println("prune4j sweep: wrote " + plot);
         }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
@@ -172,29 +155,39 @@ final class SweepCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    /** Perplexity (log scale) against unstructured sparsity; OWL dashed in its method's colour. */
+    private void writePlot(List<Map<String, Object>> rows, double dense) {
+        LinePlot chart = new LinePlot(inputs.model.getFileName() + ": perplexity after one-shot pruning (dense "
+                + String.format(Locale.ROOT, "%.3f", dense) + "; dashed: OWL allocation)",
+                "sparsity (fraction of weights pruned in the blocks' linear layers)", "perplexity (log scale)", true);
+        for (String a : grid.allocations) {
+            for (String m : grid.methods) {
+                java.util.TreeMap<Double, Double> points = new java.util.TreeMap<>();
+                for (Map<String, Object> r : rows) {
+                    String s = (String) r.get("sparsity");
+                    if (r.get("method").equals(m) && r.get("allocation").equals(a) && !s.contains(":") && r.containsKey("perplexity")) {
+                        points.put(Double.parseDouble(s), (Double) r.get("perplexity"));
+                    }
+                }
+                chart.add(new LinePlot.Series(m + " (" + a + ")", m, !a.equals("uniform"), points));
+            }
+        }
+        try {
+            chart.write(plot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + plot + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A table per allocation: rows = methods, columns = sparsities. */
     private String markdown(Map<String, Object> protocol, double dense, List<Map<String, Object>> rows) {
         StringBuilder b = new StringBuilder();
         b.append("Protocol:\n\n");
         protocol.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
         b.append(String.format(Locale.ROOT, "%nDense perplexity: **%.4f**%n", dense));
-        for (String a : allocations) {
-            b.append("\nAllocation `").append(a).append("` — perplexity (lower is better):\n\n| method |");
-            List<String> cols = sparsities.stream().filter(s -> !(a.equals("owl") && s.contains(":"))).toList();
-            cols.forEach(s -> b.append(' ').append(s).append(" |"));
-            b.append("\n| --- |");
-            cols.forEach(s -> b.append(" ---: |"));
-            b.append('\n');
-            for (String m : methods) {
-                b.append("| ").append(m).append(" |");
-                for (String s : cols) {
-                    rows.stream().filter(r -> r.get("method").equals(m) && r.get("sparsity").equals(s) && r.get("allocation").equals(a))
-                            .findFirst().ifPresentOrElse(r -> b.append(r.containsKey("perplexity")
-                                            ? String.format(Locale.ROOT, " %.3f |", (double) r.get("perplexity")) : " n/a¹ |"),
-                                    () -> b.append(" – |"));
-                }
-                b.append('\n');
-            }
+        for (String a : grid.allocations) {
+            b.append("\nAllocation `").append(a).append("` — perplexity (lower is better):\n\n");
+            grid.appendTable(b, a, rows, r -> true, r -> PruningGrid.fixed((double) r.get("perplexity"), 3));
         }
         rows.stream().filter(r -> r.containsKey("not_applicable")).map(r -> (String) r.get("not_applicable")).distinct()
                 .forEach(msg -> b.append("\n¹ not applicable: ").append(msg).append('\n'));

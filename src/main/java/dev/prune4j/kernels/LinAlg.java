@@ -1,22 +1,47 @@
 package dev.prune4j.kernels;
 
+import dev.prune4j.kernels.DoubleGemm.Op;
+
+import static dev.prune4j.kernels.DoubleGemm.MR;
+import static dev.prune4j.kernels.DoubleGemm.NR;
+
 /**
  * Float64 dense linear algebra on row-major {@code double[]} matrices [n, n], for second-order
- * pruning (SparseGPT needs H⁻¹ and its Cholesky factor). Readable unblocked versions; callers use
- * only this class, so faster blocked code can replace the bodies without touching them.
+ * pruning (SparseGPT needs H⁻¹ and its Cholesky factor). Only the lower triangle of a symmetric
+ * input is read, like LAPACK's {@code uplo = 'L'}.
+ *
+ * <p>The algorithms are LAPACK's blocked ones (dpotrf, dtrtri, dlauum; Anderson et al.,
+ * <i>LAPACK Users' Guide</i>, 3rd ed., 1999): a small diagonal block is handled by the textbook
+ * loop, and the O(n³) rest is matrix products on {@link DoubleGemm}, split over
+ * {@link Parallel} threads with the triangular work balanced. {@link LinAlgReference} holds the
+ * unblocked loops that specify the results.
  */
 public final class LinAlg {
+    /** Block size of the factorisations: the depth of the trailing updates. */
+    static final int NB = 128;
+    /** Rows of C per call in the triangular updates (a multiple of MR). */
+    private static final int RB = 96;
+    /** Rough single-thread float64 GEMM speed, for the "is it worth a thread" estimate. */
+    private static final double FLOPS_PER_NANO = 30;
+
     private LinAlg() {
     }
 
     /** Thrown when a matrix that must be symmetric positive definite is not. */
     public static final class NotPositiveDefiniteException extends ArithmeticException {
         private final int column;
+        private final double pivot;
 
         public NotPositiveDefiniteException(int column, double pivot) {
             super("matrix is not positive definite: pivot " + pivot + " at column " + column
                     + " (add damping to the diagonal)");
             this.column = column;
+            this.pivot = pivot;
+        }
+
+        /** The pivot value found (≤ 0 or NaN). */
+        public double pivot() {
+            return pivot;
         }
 
         /** The column whose pivot was not positive. */
@@ -25,136 +50,341 @@ public final class LinAlg {
         }
     }
 
+    // ------------------------------------------------------------------------------ Cholesky
+
     /**
      * Cholesky factorisation A = L·Lᵀ in place: on return the lower triangle of {@code a} holds L
-     * and the strict upper triangle is zeroed.
+     * and the strict upper triangle is zeroed. Reads only the lower triangle of A.
      *
-     * @throws NotPositiveDefiniteException if a pivot is not positive
+     * @throws NotPositiveDefiniteException if a pivot is not positive (then {@code a} is partly
+     *                                      overwritten)
      */
     public static void cholesky(double[] a, int n) {
         requireSquare(a, n, "cholesky");
-        for (int j = 0; j < n; j++) {
-            int rj = j * n;
-            double d = a[rj + j];
-            for (int p = 0; p < j; p++) {
-                d -= a[rj + p] * a[rj + p];
+        factorLower(a, n);
+        zeroStrictUpper(a, n);
+    }
+
+    /**
+     * Right-looking blocked Cholesky (LAPACK dpotrf, lower). For each block column [k0, k1):
+     * factor the diagonal block, solve the panel below it (L21 = A21·L11⁻ᵀ), then update the
+     * trailing lower triangle A22 -= L21·L21ᵀ. The panel is kept packed in both GEMM operand
+     * layouts, so the trailing update (≈ all the flops) runs the micro-kernel with no further
+     * copying. Leaves garbage in the strict upper triangle.
+     */
+    static void factorLower(double[] a, int n) {
+        double[] bp = new double[DoubleGemm.packedBSize(NB, n)]; // L21ᵀ: [kb, m] in NR panels
+        double[] ap = new double[DoubleGemm.packedASize(n, NB)]; // -L21: [m, kb] in MR panels
+        for (int k0 = 0; k0 < n; k0 += NB) {
+            int kb = Math.min(NB, n - k0);
+            int k1 = k0 + kb;
+            int m = n - k1;
+            int c0 = k0;
+            potf2(a, n, k0, kb);
+            if (m == 0) {
+                break;
             }
+            // panel: pack A21ᵀ, solve in place across rows, write L21 back and pack it as -A
+            int panels = (m + NR - 1) / NR;
+            long panelNanos = (long) ((double) m * kb * kb / FLOPS_PER_NANO * 3);
+            // chunks start at multiples of both NR and MR, so both packings stay aligned
+            Parallel.forRange(panels, MR, panelNanos, (q0, q1) -> {
+                int j0 = q0 * NR;
+                int nc = Math.min(m, q1 * NR) - j0;
+                DoubleGemm.packB(a, k1 * n + c0, n, Op.T, 0, kb, j0, nc, bp, j0 * kb);
+                for (int q = q0; q < q1; q++) {
+                    trsmPanel(a, n, c0, kb, bp, q * NR * kb);
+                }
+                unpackPanel(bp, kb, j0, nc, a, (k1 + j0) * n + c0, n);
+                DoubleGemm.packA(a, k1 * n + c0, n, Op.N, -1.0, j0, nc, 0, kb, ap, j0 * kb);
+            });
+            // trailing update of the lower triangle: row i needs columns [k1, i]
+            int[] bounds = splitTriangle(m, Parallel.threads(), RB);
+            long nanos = (long) ((double) m * m * kb / FLOPS_PER_NANO);
+            Parallel.forRange(bounds.length - 1, 1, nanos, (t0, t1) -> {
+                for (int i0 = bounds[t0]; i0 < bounds[t1]; i0 += RB) {
+                    int rows = Math.min(RB, bounds[t1] - i0);
+                    int cols = i0 + rows; // columns [0, i0 + rows) of the trailing block
+                    DoubleGemm.kernel(rows, cols, kb, ap, i0 * kb, MR * kb, bp, 0, NR * kb,
+                            a, (k1 + i0) * n + k1, n);
+                }
+            });
+        }
+    }
+
+    /**
+     * Unblocked Cholesky of the diagonal block [k0, k0 + kb) (columns before k0 are already
+     * subtracted): the textbook loop with vectorised dot products.
+     */
+    private static void potf2(double[] a, int n, int k0, int kb) {
+        for (int j = 0; j < kb; j++) {
+            int rj = (k0 + j) * n + k0;
+            double d = a[rj + j] - DoubleVectors.dot(a, rj, a, rj, j);
             if (!(d > 0)) {
-                throw new NotPositiveDefiniteException(j, d);
+                throw new NotPositiveDefiniteException(k0 + j, d);
             }
             double ljj = Math.sqrt(d);
             a[rj + j] = ljj;
             double inv = 1.0 / ljj;
-            for (int i = j + 1; i < n; i++) {
-                int ri = i * n;
-                double s = a[ri + j];
-                for (int p = 0; p < j; p++) {
-                    s -= a[ri + p] * a[rj + p];
-                }
-                a[ri + j] = s * inv;
-            }
-            for (int i = 0; i < j; i++) {
-                a[i * n + j] = 0;
+            for (int i = j + 1; i < kb; i++) {
+                int ri = (k0 + i) * n + k0;
+                a[ri + j] = (a[ri + j] - DoubleVectors.dot(a, ri, a, rj, j)) * inv;
             }
         }
     }
 
     /**
-     * Solves L·X = B in place (B [n, m] row-major, overwritten by X) for lower-triangular L
-     * [n, n] ({@code transpose = false}), or Lᵀ·X = B ({@code transpose = true}).
+     * Solves X·L11ᵀ = A21 for one NR-row panel held transposed and packed (element (p, r) at
+     * {@code off + p·NR + r}): forward substitution over p, vectorised across the NR rows.
      */
-    public static void solveLower(double[] l, int n, double[] b, int m, boolean transpose) {
-        requireSquare(l, n, "solveLower");
-        if (b.length < (long) n * m) {
-            throw new IllegalArgumentException("solveLower: L is [" + n + ", " + n + "] but B has " + b.length
-                    + " elements, expected [" + n + ", " + m + "]");
+    private static void trsmPanel(double[] a, int n, int k0, int kb, double[] bp, int off) {
+        for (int j = 0; j < kb; j++) {
+            int lj = (k0 + j) * n + k0; // row j of L11
+            DoubleVectors.subtractCombination(bp, off, a, lj, j, off + j * NR);
+            DoubleVectors.scale(bp, off + j * NR, NR, 1.0 / a[lj + j]);
         }
-        if (!transpose) {
-            for (int i = 0; i < n; i++) {
-                for (int p = 0; p < i; p++) {
-                    double lip = l[i * n + p];
-                    if (lip != 0) {
-                        for (int c = 0; c < m; c++) {
-                            b[i * m + c] -= lip * b[p * m + c];
-                        }
-                    }
-                }
-                double inv = 1.0 / l[i * n + i];
-                for (int c = 0; c < m; c++) {
-                    b[i * m + c] *= inv;
-                }
-            }
-        } else {
-            for (int i = n - 1; i >= 0; i--) {
-                for (int p = i + 1; p < n; p++) {
-                    double lpi = l[p * n + i];
-                    if (lpi != 0) {
-                        for (int c = 0; c < m; c++) {
-                            b[i * m + c] -= lpi * b[p * m + c];
-                        }
-                    }
-                }
-                double inv = 1.0 / l[i * n + i];
-                for (int c = 0; c < m; c++) {
-                    b[i * m + c] *= inv;
-                }
+    }
+
+    /** A[j0 + q, p] = packed(p, j0 + q) for the nc panel rows starting at row j0. */
+    private static void unpackPanel(double[] bp, int kb, int j0, int nc, double[] a, int aOff, int lda) {
+        for (int q = 0; q < nc; q++) {
+            int j = j0 + q;
+            int base = (j / NR) * NR * kb + j % NR;
+            int row = aOff + q * lda;
+            for (int p = 0; p < kb; p++) {
+                a[row + p] = bp[base + p * NR];
             }
         }
     }
+
+    // ------------------------------------------------------------------------------ triangular solves
+
+    /**
+     * Solves L·X = B in place (B [n, m] row-major, overwritten by X) for lower-triangular L
+     * [n, n] ({@code transpose = false}), or Lᵀ·X = B ({@code transpose = true}). Only the lower
+     * triangle of {@code l} is read.
+     */
+    public static void solveLower(double[] l, int n, double[] b, int m, boolean transpose) {
+        requireSquare(l, n, "solveLower");
+        if (m < 0 || b.length < (long) n * m) {
+            throw new IllegalArgumentException("solveLower: L is [" + n + ", " + n + "] so B must be [" + n + ", "
+                    + m + "] (" + ((long) n * m) + " elements) but B has " + b.length + " elements");
+        }
+        long nanos = (long) ((double) n * n * m / FLOPS_PER_NANO);
+        Parallel.forRange(m, NR, nanos, (c0, c1) -> {
+            if (transpose) {
+                solveUpperColumns(l, n, b, m, c0, c1 - c0);
+            } else {
+                solveLowerColumns(l, n, b, m, c0, c1 - c0);
+            }
+        });
+    }
+
+    /** L·X = B for columns [c0, c0 + w) of B: blocked forward substitution. */
+    private static void solveLowerColumns(double[] l, int n, double[] b, int m, int c0, int w) {
+        for (int k0 = 0; k0 < n; k0 += NB) {
+            int k1 = Math.min(n, k0 + NB);
+            for (int i = k0; i < k1; i++) {
+                int bi = i * m + c0;
+                for (int p = k0; p < i; p++) {
+                    DoubleVectors.axpy(w, -l[i * n + p], b, p * m + c0, b, bi);
+                }
+                DoubleVectors.scale(b, bi, w, 1.0 / l[i * n + i]);
+            }
+            // B[k1:n] -= L[k1:n, k0:k1] · X[k0:k1]
+            DoubleGemm.update(n - k1, w, k1 - k0, -1.0, l, k1 * n + k0, n, Op.N,
+                    b, k0 * m + c0, m, Op.N, b, k1 * m + c0, m);
+        }
+    }
+
+    /** Lᵀ·X = B for columns [c0, c0 + w) of B: blocked backward substitution. */
+    private static void solveUpperColumns(double[] l, int n, double[] b, int m, int c0, int w) {
+        int last = (n - 1) / NB * NB;
+        for (int k0 = n == 0 ? -1 : last; k0 >= 0; k0 -= NB) {
+            int k1 = Math.min(n, k0 + NB);
+            // B[k0:k1] -= L[k1:n, k0:k1]ᵀ · X[k1:n]
+            DoubleGemm.update(k1 - k0, w, n - k1, -1.0, l, k1 * n + k0, n, Op.T,
+                    b, k1 * m + c0, m, Op.N, b, k0 * m + c0, m);
+            for (int i = k1 - 1; i >= k0; i--) {
+                int bi = i * m + c0;
+                for (int p = i + 1; p < k1; p++) {
+                    DoubleVectors.axpy(w, -l[p * n + i], b, p * m + c0, b, bi);
+                }
+                DoubleVectors.scale(b, bi, w, 1.0 / l[i * n + i]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ inverses
 
     /**
      * Inverse of a symmetric positive definite matrix in place, via A = L·Lᵀ and
      * A⁻¹ = L⁻ᵀ·L⁻¹ (LAPACK's dpotrf + dpotri). The full symmetric inverse is returned.
+     *
+     * @throws NotPositiveDefiniteException if A is not positive definite
      */
     public static void spdInverse(double[] a, int n) {
-        cholesky(a, n);
-        invertLowerInPlace(a, n);
-        // a holds L⁻¹ (lower); A⁻¹ = (L⁻¹)ᵀ·L⁻¹: entry (i, j) = Σ_{p ≥ max(i,j)} Li[p,i]·Li[p,j]
-        double[] out = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int p = i; p < n; p++) {
-                    s += a[p * n + i] * a[p * n + j];
-                }
-                out[i * n + j] = s;
-                out[j * n + i] = s;
-            }
-        }
-        System.arraycopy(out, 0, a, 0, n * n);
+        requireSquare(a, n, "spdInverse");
+        factorLower(a, n);
+        zeroStrictUpper(a, n);
+        invertLower(a, n);
+        lowerGramInPlace(a, n);
     }
 
-    /** Replaces lower-triangular L (lower part of {@code a}) by L⁻¹. */
-    static void invertLowerInPlace(double[] a, int n) {
-        for (int j = 0; j < n; j++) {
-            a[j * n + j] = 1.0 / a[j * n + j];
-            for (int i = j + 1; i < n; i++) {
+    /**
+     * SparseGPT's factor: the upper Cholesky factor U of A⁻¹ (A⁻¹ = Uᵀ·U) for SPD A, in place
+     * ({@code torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)}),
+     * computed without forming A⁻¹: with J the reversal permutation, J·A·J = L'·L'ᵀ gives
+     * A⁻¹ = (J·L'⁻¹·J)ᵀ·(J·L'⁻¹·J), and J·L'⁻¹·J is upper triangular with a positive diagonal, so
+     * it is U (the factor is unique). In row-major storage J·A·J is the element array reversed.
+     * Half the flops of the three-step recipe, and no second factorisation of a rounded inverse.
+     *
+     * @throws NotPositiveDefiniteException if A is not positive definite; the column reported is the
+     *                                      first (from the end) whose trailing block is not
+     */
+    public static void choleskyInverseUpper(double[] a, int n) {
+        requireSquare(a, n, "choleskyInverseUpper");
+        for (int i = 0; i < n; i++) { // read the lower triangle only, as the other methods do
+            for (int j = i + 1; j < n; j++) {
+                a[i * n + j] = a[j * n + i];
+            }
+        }
+        reverse(a);
+        try {
+            factorLower(a, n);
+        } catch (NotPositiveDefiniteException e) {
+            throw new NotPositiveDefiniteException(n - 1 - e.column(), e.pivot());
+        }
+        zeroStrictUpper(a, n);
+        invertLower(a, n);
+        reverse(a);
+    }
+
+    /**
+     * Replaces lower-triangular L (strict upper triangle zero) by L⁻¹, blocked from the last block
+     * column back (LAPACK dtrtri, lower): with L22⁻¹ already in place,
+     * L21 ← −L22⁻¹·L21·L11⁻¹, then L11 ← L11⁻¹.
+     */
+    static void invertLower(double[] a, int n) {
+        double[] bp = new double[DoubleGemm.packedBSize(n, NB)];
+        double[] t11 = new double[DoubleGemm.packedBSize(NB, NB)];
+        int last = n == 0 ? -1 : (n - 1) / NB * NB;
+        for (int j0 = last; j0 >= 0; j0 -= NB) {
+            int jb = Math.min(NB, n - j0);
+            int j1 = j0 + jb;
+            int m = n - j1;
+            int col = j0;
+            trti2(a, n, j0, jb);
+            if (m == 0) {
+                continue;
+            }
+            // L21 [m, jb] as the B operand of −L22⁻¹·L21, packed whole (depth m)
+            DoubleGemm.packB(a, j1 * n + j0, n, Op.N, 0, m, 0, jb, bp, 0);
+            DoubleGemm.packB(a, j0 * n + j0, n, Op.N, 0, jb, 0, jb, t11, 0);
+            int[] bounds = splitTriangle(m, Parallel.threads(), RB);
+            long nanos = (long) ((double) m * m * jb / FLOPS_PER_NANO);
+            Parallel.forRange(bounds.length - 1, 1, nanos, (t0, t1) -> {
+                double[] tmp = new double[RB * jb];
+                double[] ap = new double[DoubleGemm.packedASize(RB, Math.max(DoubleGemm.KC, jb))];
+                for (int i0 = bounds[t0]; i0 < bounds[t1]; i0 += RB) {
+                    int rows = Math.min(RB, bounds[t1] - i0);
+                    int depth = i0 + rows; // L22⁻¹ row i has entries in columns [0, i]
+                    java.util.Arrays.fill(tmp, 0);
+                    for (int p0 = 0; p0 < depth; p0 += DoubleGemm.KC) {
+                        int kc = Math.min(DoubleGemm.KC, depth - p0);
+                        DoubleGemm.packA(a, (j1 + i0) * n + j1, n, Op.N, -1.0, 0, rows, p0, kc, ap, 0);
+                        DoubleGemm.kernel(rows, jb, kc, ap, 0, MR * kc, bp, p0 * NR, NR * m, tmp, 0, jb);
+                    }
+                    // L21 rows ← tmp · L11⁻¹
+                    DoubleGemm.packA(tmp, 0, jb, Op.N, 1.0, 0, rows, 0, jb, ap, 0);
+                    int c = (j1 + i0) * n + col;
+                    for (int r = 0; r < rows; r++) {
+                        java.util.Arrays.fill(a, c + r * n, c + r * n + jb, 0);
+                    }
+                    DoubleGemm.kernel(rows, jb, jb, ap, 0, MR * jb, t11, 0, NR * jb, a, c, n);
+                }
+            });
+        }
+    }
+
+    /** Unblocked inverse of the lower-triangular diagonal block [j0, j0 + jb) (column by column). */
+    private static void trti2(double[] a, int n, int j0, int jb) {
+        for (int j = 0; j < jb; j++) {
+            int rj = (j0 + j) * n + j0;
+            a[rj + j] = 1.0 / a[rj + j];
+            for (int i = j + 1; i < jb; i++) {
+                int ri = (j0 + i) * n + j0;
                 double s = 0;
                 for (int p = j; p < i; p++) {
-                    s += a[i * n + p] * a[p * n + j];
+                    s += a[ri + p] * a[(j0 + p) * n + j0 + j];
                 }
-                a[i * n + j] = -s / a[i * n + i];
+                a[ri + j] = -s / a[ri + i];
             }
         }
     }
 
     /**
-     * SparseGPT's factor: the upper Cholesky factor U of A⁻¹ (A⁻¹ = Uᵀ·U) for SPD A, in place
-     * ({@code torch.linalg.cholesky(torch.cholesky_inverse(torch.linalg.cholesky(H)), upper=True)}).
+     * Replaces lower-triangular W (strict upper triangle zero) by the full symmetric Wᵀ·W (LAPACK
+     * dlauum's product, here for the lower factor of an inverse): row block [i0, i1) of the lower
+     * triangle is Σ over p ≥ i0 of W[p, i0:i1]ᵀ·W[p, 0:i1]; it only reads rows ≥ i0, so block rows
+     * are finished top-down, each through a temporary, and the two halves of its columns run on
+     * two threads.
      */
-    public static void choleskyInverseUpper(double[] a, int n) {
-        spdInverse(a, n);
-        cholesky(a, n);
-        // transpose lower L into upper U = Lᵀ
+    static void lowerGramInPlace(double[] a, int n) {
+        final int rb = 256;
+        double[] tmp = new double[Math.min(rb, Math.max(n, 1)) * Math.max(n, 1)];
+        for (int i0 = 0; i0 < n; i0 += rb) {
+            int rows = Math.min(rb, n - i0);
+            int cols = i0 + rows;
+            int depth = n - i0;
+            int base = i0;
+            java.util.Arrays.fill(tmp, 0, rows * cols, 0);
+            long nanos = (long) (2.0 * rows * cols * depth / FLOPS_PER_NANO);
+            Parallel.forRange(cols, NR, nanos, (c0, c1) -> DoubleGemm.update(rows, c1 - c0, depth, 1.0,
+                    a, base * n + base, n, Op.T, a, base * n + c0, n, Op.N, tmp, c0, cols));
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(tmp, r * cols, a, (i0 + r) * n, cols);
+            }
+        }
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 a[i * n + j] = a[j * n + i];
-                a[j * n + i] = 0;
             }
         }
     }
 
-    private static void requireSquare(double[] a, int n, String op) {
+    // ------------------------------------------------------------------------------ helpers
+
+    /**
+     * Splits rows [0, m) of a lower-triangular update (row i costs ∝ i + 1) into at most
+     * {@code parts} ranges of equal work, boundaries multiples of {@code align}.
+     */
+    static int[] splitTriangle(int m, int parts, int align) {
+        int p = Math.max(1, Math.min(parts, (m + align - 1) / align));
+        int[] b = new int[p + 1];
+        for (int q = 1; q < p; q++) {
+            int x = (int) Math.round(m * Math.sqrt((double) q / p) / align) * align;
+            b[q] = Math.max(b[q - 1], Math.min(m, x));
+        }
+        b[p] = m;
+        return b;
+    }
+
+    private static void zeroStrictUpper(double[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(a, i * n + i + 1, i * n + n, 0);
+        }
+    }
+
+    private static void reverse(double[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+            double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    static void requireSquare(double[] a, int n, String op) {
         if (n < 0 || a.length != (long) n * n) {
             throw new IllegalArgumentException(op + ": expected a [" + n + ", " + n + "] matrix (" + ((long) n * n)
                     + " elements) but found " + a.length + " elements");

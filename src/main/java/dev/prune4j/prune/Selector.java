@@ -1,5 +1,6 @@
 package dev.prune4j.prune;
 
+import dev.prune4j.kernels.Parallel;
 import dev.prune4j.kernels.Select;
 
 /**
@@ -8,6 +9,9 @@ import dev.prune4j.kernels.Select;
  * group). N:M prunes M−N of every M consecutive inputs of each row.
  */
 public final class Selector {
+    /** Rough cost of selecting among one score, for the "is it worth a thread" estimate. */
+    private static final long NANOS_PER_SCORE = 20;
+
     private Selector() {
     }
 
@@ -19,11 +23,14 @@ public final class Selector {
             case Sparsity.NofM nm -> {
                 nm.requireDivides(cols, "layer");
                 int prune = nm.m() - nm.n();
-                for (int r = 0; r < rows; r++) {
-                    for (int g = 0; g < cols; g += nm.m()) {
-                        Select.smallestK(scores, r * cols + g, nm.m(), prune, sel, r * cols + g);
+                // rows are independent: split them over the kernel threads
+                Parallel.forRange(rows, 1, NANOS_PER_SCORE * rows * (long) cols, (r0, r1) -> {
+                    for (int r = r0; r < r1; r++) {
+                        for (int g = 0; g < cols; g += nm.m()) {
+                            Select.smallestK(scores, r * cols + g, nm.m(), prune, sel, r * cols + g);
+                        }
                     }
-                }
+                });
             }
             case Sparsity.Fraction f -> {
                 if (granularity == Granularity.LAYER) {
@@ -31,9 +38,11 @@ public final class Selector {
                     Select.smallestK(scores, 0, rows * cols, k, sel, 0);
                 } else {
                     int k = (int) Math.floor(f.value() * cols);
-                    for (int r = 0; r < rows; r++) {
-                        Select.smallestK(scores, r * cols, cols, k, sel, r * cols);
-                    }
+                    Parallel.forRange(rows, 1, NANOS_PER_SCORE * rows * (long) cols, (r0, r1) -> {
+                        for (int r = r0; r < r1; r++) {
+                            Select.smallestK(scores, r * cols, cols, k, sel, r * cols);
+                        }
+                    });
                 }
             }
         }

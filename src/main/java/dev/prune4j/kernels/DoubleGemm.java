@@ -1,0 +1,257 @@
+package dev.prune4j.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float64 GEMM update C += α·op(A)·op(B) on row-major arrays, the one compute engine under
+ * {@link LinAlg}: the blocked factorisations turn almost all their flops into calls of this
+ * method on sub-blocks (Goto &amp; van de Geijn, "Anatomy of high-performance matrix
+ * multiplication", ACM TOMS 34(3), 2008). Panels of op(A) and op(B) are packed so the
+ * micro-kernel streams contiguous memory; an {@value #MR}×{@code NR} tile of C lives in registers.
+ *
+ * <p>Single-threaded: callers split work across threads themselves, because only they know the
+ * triangular shape of their work and how to balance it.
+ */
+final class DoubleGemm {
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int VL = S.length();
+    /** Rows of the register tile. */
+    static final int MR = 8;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * VL;
+    /** Depth of a packed panel; KC·NR doubles of B stay in L1/L2 while A streams. */
+    static final int KC = 192;
+    /** Rows of A packed at once (fits L2 with KC). */
+    static final int MC = 96;
+    /** Columns of B packed at once. */
+    static final int NC = 1536;
+
+    /** Whether an operand is used as stored or transposed. */
+    enum Op { N, T }
+
+    private static final ThreadLocal<double[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * (NC + NR)], new double[MR * NR]});
+
+    private DoubleGemm() {
+    }
+
+    /** Doubles needed to pack m rows × k depth of op(A) (m rounded up to MR). */
+    static int packedASize(int m, int k) {
+        return roundUp(m, MR) * k;
+    }
+
+    /** Doubles needed to pack k depth × n columns of op(B) (n rounded up to NR). */
+    static int packedBSize(int k, int n) {
+        return roundUp(n, NR) * k;
+    }
+
+    static int roundUp(int x, int to) {
+        return (x + to - 1) / to * to;
+    }
+
+    /**
+     * C[m, n] += alpha · op(A)[m, k] · op(B)[k, n], where op(X) is X for {@link Op#N} or Xᵀ for
+     * {@link Op#T}; every matrix is row-major with the given offset and leading dimension.
+     */
+    static void update(int m, int n, int k, double alpha,
+                       double[] a, int aOff, int lda, Op opA,
+                       double[] b, int bOff, int ldb, Op opB,
+                       double[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0 || k <= 0 || alpha == 0) {
+            return;
+        }
+        double[][] buf = BUFFERS.get();
+        double[] ap = buf[0];
+        double[] bp = buf[1];
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = Math.min(NC, n - j0);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packB(b, bOff, ldb, opB, p0, kc, j0, nc, bp, 0);
+                for (int i0 = 0; i0 < m; i0 += MC) {
+                    int mc = Math.min(MC, m - i0);
+                    packA(a, aOff, lda, opA, alpha, i0, mc, p0, kc, ap, 0);
+                    kernel(mc, nc, kc, ap, 0, kc * MR, bp, 0, kc * NR, c, cOff + i0 * ldc + j0, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * The macro-kernel on packed operands: C[m, n] += Apacked · Bpacked over depth k. The MR-row
+     * panel number r of A starts at {@code apOff + r·apStride}, the NR-column panel number q of B
+     * at {@code bpOff + q·bpStride}; within a panel step p of the depth is at p·MR (p·NR).
+     */
+    static void kernel(int m, int n, int k, double[] ap, int apOff, int apStride, double[] bp, int bpOff,
+                       int bpStride, double[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0 || k <= 0) {
+            return;
+        }
+        double[] tile = null;
+        for (int jr = 0, q = 0; jr < n; jr += NR, q++) {
+            int nr = Math.min(NR, n - jr);
+            int bo = bpOff + q * bpStride;
+            for (int ir = 0, r = 0; ir < m; ir += MR, r++) {
+                int mr = Math.min(MR, m - ir);
+                int ao = apOff + r * apStride;
+                int co = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    micro(k, ap, ao, bp, bo, c, co, ldc);
+                } else {
+                    if (tile == null) {
+                        tile = BUFFERS.get()[2];
+                    }
+                    java.util.Arrays.fill(tile, 0);
+                    micro(k, ap, ao, bp, bo, tile, 0, NR);
+                    for (int i = 0; i < mr; i++) {
+                        for (int j = 0; j < nr; j++) {
+                            c[co + i * ldc + j] += tile[i * NR + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs rows [i0, i0 + mc) × depth [p0, p0 + kc) of alpha·op(A) into MR-row panels at
+     * {@code dst + (ir/MR)·kc·MR}, element (r, p) at p·MR + r; rows past mc are zero.
+     */
+    static void packA(double[] a, int aOff, int lda, Op opA, double alpha, int i0, int mc, int p0, int kc,
+                      double[] ap, int dst) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = dst + ir * kc;
+            if (opA == Op.N) {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (i0 + ir + r) * lda + p0;
+                        for (int p = 0; p < kc; p++) {
+                            ap[base + p * MR + r] = alpha * a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            ap[base + p * MR + r] = 0;
+                        }
+                    }
+                }
+            } else {
+                // op(A)[i, p] = A[p, i]: MR consecutive i are contiguous in row p of A
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    int d = base + p * MR;
+                    for (int r = 0; r < MR; r++) {
+                        ap[d + r] = r < mr ? alpha * a[src + r] : 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs depth [p0, p0 + kc) × columns [j0, j0 + nc) of op(B) into NR-column panels at
+     * {@code dst + (jr/NR)·kc·NR}, element (p, q) at p·NR + q; columns past nc are zero.
+     */
+    static void packB(double[] b, int bOff, int ldb, Op opB, int p0, int kc, int j0, int nc, double[] bp, int dst) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = dst + jr * kc;
+            if (opB == Op.N) {
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * NR;
+                    System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, bp, d, nr);
+                    for (int q = nr; q < NR; q++) {
+                        bp[d + q] = 0;
+                    }
+                }
+            } else {
+                // op(B)[p, j] = B[j, p]: walk each source row once
+                for (int q = 0; q < NR; q++) {
+                    if (q < nr) {
+                        int src = bOff + (j0 + jr + q) * ldb + p0;
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + p * NR + q] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + p * NR + q] = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * C[MR, NR] (at cOff, ldc) += packed A panel · packed B panel over kc steps. Eight rows × two
+     * 256-bit vectors measured fastest here (Zen 4, 256-bit preferred species): 25.7 GFLOP/s of
+     * thread CPU time vs 19.8 for 6×2 and 19.4 for 4×3 in one run of a throw-away harness,
+     * despite spilling a register or two.
+     */
+    private static void micro(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int cOff, int ldc) {
+        DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
+        DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
+        DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
+        DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
+        DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
+        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
+        DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S);
+        DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + VL);
+            int ai = ao + p * MR;
+            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(S, ap[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(S, ap[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        // written out, not a helper: a vector passed to a call C2 does not inline gets boxed
+        int o = cOff;
+        DoubleVector.fromArray(S, c, o).add(c00).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c01).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c10).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c11).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c20).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c21).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c30).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c31).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c40).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c41).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c50).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c51).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c60).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c61).intoArray(c, o + VL);
+        o += ldc;
+        DoubleVector.fromArray(S, c, o).add(c70).intoArray(c, o);
+        DoubleVector.fromArray(S, c, o + VL).add(c71).intoArray(c, o + VL);
+    }
+}
