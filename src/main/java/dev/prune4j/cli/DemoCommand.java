@@ -1,12 +1,10 @@
 package dev.prune4j.cli;
 
 import dev.prune4j.eval.EmbeddingFidelity;
-import dev.prune4j.kernels.Kernels;
-import dev.prune4j.kernels.Parallel;
 import dev.prune4j.model.bert.BuiltinEncoder;
 import dev.prune4j.model.bert.EncoderLoader;
 import dev.prune4j.model.bert.SentenceEncoder;
-import dev.prune4j.text.BuiltinCorpus;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,6 +13,9 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,14 +25,16 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * The demo on the built-in default model: all-MiniLM-L6-v2 loaded from its Maven artifact,
- * a few sentences embedded, their nearest neighbours by cosine, and the throughput on sentences
- * from the built-in corpus. Needs nothing but the build.
+ * The demo on the built-in default model, needing nothing but the build: all-MiniLM-L6-v2 from
+ * its Maven artifact is pruned with Wanda at 50% (calibrated on sentences of the built-in
+ * corpus) by the very pipeline of {@code prune4j prune}, saved (ONNX, Hugging Face directory,
+ * compact checkpoint, report), and compared before/after: embedding fidelity on held-out corpus
+ * sentences, and whether the saved pruned model still pairs up a few paraphrases.
  */
-@Command(name = "demo", description = "Load all-MiniLM-L6-v2 from its Maven artifact, embed a few sentences, "
-        + "show their nearest neighbours and the embedding throughput.")
+@Command(name = "demo", description = "Prune all-MiniLM-L6-v2 (built in) with Wanda at 50%% on the built-in corpus, "
+        + "save it, and print embedding fidelity before/after.")
 final class DemoCommand implements Callable<Integer> {
-    /** Pairs of paraphrases and odd ones out, so that the nearest neighbours are easy to check by eye. */
+    /** Pairs of paraphrases and an odd one out, so that the nearest neighbours are easy to check by eye. */
     static final List<String> SENTENCES = List.of(
             "A man is playing a guitar on the stage.",
             "Someone performs music with a guitar in front of an audience.",
@@ -40,95 +43,139 @@ final class DemoCommand implements Callable<Integer> {
             "My cat likes to sleep in the sun.",
             "The kitten dozes on the warm windowsill.",
             "Pruning removes weights from a neural network.");
+    /** Sentences 2i and 2i+1 are paraphrases. */
+    static final int PAIRS = 3;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where to save the pruned model (default: a new directory under the system temp directory).")
+    Path out;
+
+    @Option(names = "--calib-sentences", defaultValue = "64", description = "Calibration sentences (default: ${DEFAULT-VALUE}).")
+    int calibSentences;
+
+    @Option(names = "--eval-sentences", defaultValue = "128", description = "Held-out sentences for fidelity (default: ${DEFAULT-VALUE}).")
+    int evalSentences;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
-
-    @Option(names = "--corpus-sentences", defaultValue = "64",
-            description = "Sentences of the built-in corpus to time (default: ${DEFAULT-VALUE}).")
-    int corpusSentences;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BuiltinEncoder model = BuiltinEncoder.ALL_MINILM_L6_V2;
         String artifact = model.artifact() + ":" + artifactVersion(model);
-        err.println("prune4j demo: loading " + model.id() + " from " + artifact);
+        Path dir = out != null ? out : tempDir().resolve(model.id() + "-wanda-50");
+        err.println("prune4j demo: pruning " + model.id() + " (" + artifact + ") with Wanda at 50% on " + calibSentences
+                + " sentences of the built-in corpus; saving to " + dir);
+        err.flush();
         long t0 = System.nanoTime();
-        try (SentenceEncoder enc = EncoderLoader.loadBuiltin(model, EncoderLoader.Options.defaults())) {
-            double loadS = (System.nanoTime() - t0) / 1e9;
-            long t1 = System.nanoTime();
-            float[][] e = enc.embed(SENTENCES);
-            double embedS = (System.nanoTime() - t1) / 1e9;
-            int n = SENTENCES.size();
-            double[][] sim = new double[n][n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    sim[i][j] = EmbeddingFidelity.cosines(new float[][] {e[i]}, new float[][] {e[j]})[0];
-                }
-            }
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int best = -1;
-                for (int j = 0; j < n; j++) {
-                    if (j != i && (best < 0 || sim[i][j] > sim[i][best])) {
-                        best = j;
-                    }
-                }
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("sentence", SENTENCES.get(i));
-                r.put("tokens", enc.tokenizer().encode(SENTENCES.get(i)).length);
-                r.put("nearest", best);
-                r.put("cosine", sim[i][best]);
-                rows.add(r);
-            }
-            List<String> corpus = BuiltinCorpus.sentences(Math.max(1, corpusSentences), 40, 300);
-            enc.embed(corpus.subList(0, Math.min(8, corpus.size()))); // warm-up
-            long t2 = System.nanoTime();
-            enc.embed(corpus);
-            double corpusS = (System.nanoTime() - t2) / 1e9;
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("model", model.id());
-            result.put("artifact", artifact);
-            result.put("architecture", enc.encoder().config().describe());
-            result.put("pooling", enc.pooling().name().toLowerCase(Locale.ROOT));
-            result.put("kernels", Kernels.get().name());
-            result.put("threads", Parallel.threads());
-            result.put("loadSeconds", loadS);
-            result.put("embedSeconds", embedS);
-            result.put("sentences", rows);
-            result.put("similarity", sim);
-            Map<String, Object> tp = new LinkedHashMap<>();
-            tp.put("corpus", BuiltinCorpus.PROVENANCE);
-            tp.put("sentences", corpus.size());
-            tp.put("batchSize", enc.batchSize());
-            tp.put("seconds", corpusS);
-            tp.put("sentencesPerSecond", corpus.size() / corpusS);
-            result.put("throughput", tp);
-            if (json) {
-                Json.print(out, result);
-            } else {
-                out.printf(Locale.ROOT, "model: %s (%s)%n", model.id(), artifact);
-                out.printf(Locale.ROOT, "       %s, %s pooling, L2-normalised%n", enc.encoder().config().describe(),
-                        enc.pooling().name().toLowerCase(Locale.ROOT));
-                out.printf(Locale.ROOT, "kernels: %s, threads: %d, loaded in %.2f s, %d sentences embedded in %.3f s%n%n",
-                        Kernels.get().name(), Parallel.threads(), loadS, n, embedS);
-                out.printf(Locale.ROOT, "%2s  %-66s %6s  %7s  %6s%n", "#", "sentence", "tokens", "nearest", "cosine");
-                for (int i = 0; i < n; i++) {
-                    Map<String, Object> r = rows.get(i);
-                    out.printf(Locale.ROOT, "%2d  %-66s %6d  %7d  %6.3f%n", i, r.get("sentence"), r.get("tokens"),
-                            r.get("nearest"), r.get("cosine"));
-                }
-                out.printf(Locale.ROOT, "%nthroughput: %d sentences of the built-in corpus (Europarl, English) in %.2f s"
-                        + " = %.1f sentences/s (batch %d)%n", corpus.size(), corpusS, corpus.size() / corpusS,
-                        enc.batchSize());
-            }
+        PruneCommand prune = new PruneCommand();
+        new CommandLine(prune).parseArgs("--model", model.id(), "--method", "wanda", "--sparsity", "0.5",
+                "--calib-sentences", Integer.toString(calibSentences), "--eval-sentences", Integer.toString(evalSentences),
+                "--out", dir.toString());
+        Map<String, Object> report = prune.execute();
+
+        // paraphrases: the dense model (fresh from the jar) and the pruned model as saved
+        Map<String, Object> paraphrases = new LinkedHashMap<>();
+        try (SentenceEncoder dense = EncoderLoader.loadBuiltin(model, EncoderLoader.Options.defaults());
+             SentenceEncoder saved = EncoderLoader.load(dir.toString())) {
+            paraphrases.put("dense", nearest(dense.embed(SENTENCES)));
+            paraphrases.put("pruned", nearest(saved.embed(SENTENCES)));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("model", model.id());
+        result.put("artifact", artifact);
+        result.put("out", dir.toString());
+        result.put("sentences", SENTENCES);
+        result.put("nearest", paraphrases);
+        result.put("seconds", seconds);
+        result.put("report", report);
+        if (json) {
+            Json.print(stdout, result);
+        } else {
+            printTable(stdout, report, paraphrases, dir, artifact, seconds);
         }
         return Main.OK;
+    }
+
+    /** For each sentence, the index of its most similar other sentence. */
+    static List<Integer> nearest(float[][] e) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < e.length; i++) {
+            int best = -1;
+            double bestCos = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < e.length; j++) {
+                double c = j == i ? Double.NEGATIVE_INFINITY
+                        : EmbeddingFidelity.cosines(new float[][] {e[i]}, new float[][] {e[j]})[0];
+                if (c > bestCos) {
+                    bestCos = c;
+                    best = j;
+                }
+            }
+            out.add(best);
+        }
+        return out;
+    }
+
+    static int pairsFound(List<Integer> nearest) {
+        int n = 0;
+        for (int i = 0; i < 2 * PAIRS; i++) {
+            n += nearest.get(i) == (i ^ 1) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printTable(PrintWriter o, Map<String, Object> r, Map<String, Object> paraphrases, Path dir,
+                                   String artifact, double seconds) {
+        Map<String, Object> e = (Map<String, Object>) r.get("evaluation");
+        Map<String, Object> b = (Map<String, Object>) e.get("before");
+        Map<String, Object> a = (Map<String, Object>) e.get("after");
+        Map<String, Object> p = (Map<String, Object>) e.get("protocol");
+        Map<String, Object> out = (Map<String, Object>) r.get("outputs");
+        o.printf(Locale.ROOT, "all-MiniLM-L6-v2 (%s), Wanda at 50%% on every linear layer of the 6 blocks%n%n", artifact);
+        o.printf(Locale.ROOT, "%-46s %12s %12s%n", "", "dense", "pruned");
+        o.printf(Locale.ROOT, "%-46s %11.1f%% %11.1f%%%n", "zeros in the pruned layers (saved tensors)", 0.0,
+                100 * (double) r.get("sparsity_of_pruned_layers"));
+        row(o, "mean cosine to the dense embeddings", b, a, "mean_cosine");
+        row(o, "worst sentence's cosine", b, a, "min_cosine");
+        row(o, "nearest-neighbour agreement", b, a, "nearest_neighbour_agreement");
+        o.printf(Locale.ROOT, "%-46s %10d/%d %10d/%d%n", "paraphrases paired with their partner",
+                pairsFound((List<Integer>) paraphrases.get("dense")), 2 * PAIRS,
+                pairsFound((List<Integer>) paraphrases.get("pruned")), 2 * PAIRS);
+        o.printf(Locale.ROOT, "%-46s %10.1fMB %10.1fMB%n", "file size (safetensors, dense layout)",
+                (long) out.get("hf_bytes") / 1e6, (long) out.get("hf_bytes") / 1e6);
+        o.printf(Locale.ROOT, "%-46s %12s %10.1fMB%n", "file size (compact: bitmask + non-zeros)", "-",
+                (long) out.get("compact_bytes") / 1e6);
+        o.println();
+        o.printf(Locale.ROOT, "fidelity protocol: %s sentences of %s; %s; max length %s tokens, %s pooling; seed %s%n",
+                p.get("sentences"), p.get("text"), p.get("held_out"), p.get("max_length"), p.get("pooling"), r.get("seed"));
+        Map<String, Object> c = (Map<String, Object>) r.get("calibration");
+        o.printf(Locale.ROOT, "calibration: %s sentences of %s, %s%n", c.get("sentences"), c.get("text"), c.get("batching"));
+        o.printf(Locale.ROOT, "saved to %s: model.onnx (ONNX Runtime / langchain4j), model.safetensors + config.json +"
+                + " tokenizer.json (Hugging Face / sentence-transformers), model.compact.safetensors, prune4j-report.json%n", dir);
+        o.printf(Locale.ROOT, "time: pruning %.1f s, whole demo %.1f s; peak RSS %.0f MB%n", (double) r.get("seconds_pruning"),
+                seconds, (long) r.get("peak_rss_bytes") / 1e6);
+        o.println("(the pruned model still runs with dense kernels: it is not faster yet, only sparser; see `prune4j bench sparse`)");
+        o.flush();
+    }
+
+    private static void row(PrintWriter o, String label, Map<String, Object> b, Map<String, Object> a, String key) {
+        o.printf(Locale.ROOT, "%-46s %12.4f %12.4f%n", label, (double) b.get(key), (double) a.get(key));
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("prune4j-demo-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory: " + e.getMessage(), e);
+        }
     }
 
     /** The version of the jar that ships the model, from its Maven metadata ("?" if absent). */

@@ -2,23 +2,14 @@ package dev.prune4j.cli;
 
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.core.Versions;
-import dev.prune4j.eval.Perplexity;
 import dev.prune4j.io.CompactCheckpoint;
 import dev.prune4j.io.SafeTensors;
-import dev.prune4j.model.HfCheckpointWriter;
-import dev.prune4j.model.LlamaConfig;
-import dev.prune4j.model.LlamaDecoder;
-import dev.prune4j.model.Model;
-import dev.prune4j.prune.DecoderBlocks;
+import dev.prune4j.model.bert.EncoderLoader;
+import dev.prune4j.prune.Allocation;
 import dev.prune4j.prune.OneShotPruner;
 import dev.prune4j.prune.Recipe;
 import dev.prune4j.tensor.Tensor;
-import dev.prune4j.text.Corpus;
-import dev.prune4j.text.TokenStream;
-import dev.prune4j.text.Tokenizer;
-import dev.prune4j.text.Windows;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,20 +22,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
- * {@code prune4j prune}: one-shot pruning of a decoder with calibration, evaluation before and
- * after with the protocol printed, a Hugging Face checkpoint (dense, exact zeros), a compact
- * checkpoint and a JSON report with the fully resolved recipe.
+ * {@code prune4j prune}: one-shot pruning of a decoder or a sentence encoder with sequential
+ * calibration, evaluation before and after with the protocol printed, the pruned model saved in
+ * the family's formats plus a compact checkpoint, and a JSON report with the fully resolved
+ * recipe. The family-specific half lives in a {@link PruneTarget}; everything else is one
+ * pipeline. The output directory is assembled under a temporary name and renamed at the end, so
+ * a failed or interrupted run leaves nothing behind.
  */
-@Command(name = "prune", description = "One-shot pruning (magnitude, Wanda, SparseGPT, RIA, DSnoT, random) with calibration, evaluation and a report.")
+@Command(name = "prune", description = "One-shot pruning (magnitude, Wanda, SparseGPT, RIA, DSnoT, random) of a decoder or a "
+        + "sentence encoder, with calibration, evaluation and a report.")
 final class PruneCommand implements Callable<Integer> {
-    @Mixin
-    DecoderInputs inputs;
+    @Option(names = "--model", required = true, paramLabel = "M",
+            description = "Decoder: checkpoint directory, .safetensors file (config.json next to it) or llama2.c .bin. "
+                    + "Encoder: built-in name (all-minilm-l6-v2, bge-small-en-v15, e5-small-v2), .onnx file, or BERT checkpoint directory.")
+    String model;
+
+    @Option(names = "--tokenizer", paramLabel = "T",
+            description = "Decoders: llama2.c tokenizer .bin or tokenizer.json (default: next to the model).")
+    Path tokenizer;
 
     @Option(names = "--recipe", paramLabel = "FILE", description = "YAML/JSON recipe; command-line options override its fields.")
     Path recipeFile;
@@ -64,34 +67,46 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--scope", paramLabel = "REGEX", description = "Linear layers to prune (Java regex over parameter names, full match; repeatable). Default: every linear inside the blocks.")
     List<String> scope;
 
-    @Option(names = "--calib", paramLabel = "FILE", description = "Calibration text (.txt/.jsonl), cut into windows like evaluation text.")
+    @Option(names = "--calib", paramLabel = "FILE", description = "Calibration text (.txt/.jsonl). Decoders: cut into token windows "
+            + "like evaluation text (required by data-aware methods). Encoders: one sentence per line (default: the built-in corpus).")
     Path calib;
 
-    @Option(names = "--calib-windows", description = "Calibration windows (default 16).")
+    @Option(names = "--calib-windows", description = "Decoders: calibration windows (default 16).")
     Integer calibWindows;
 
-    @Option(names = "--calib-window", description = "Tokens per calibration window (default 256).")
+    @Option(names = "--calib-window", description = "Decoders: tokens per calibration window (default 256).")
     Integer calibWindow;
 
-    @Option(names = "--calib-start", paramLabel = "TOKEN", description = "Token index of the first calibration window (default 0).")
+    @Option(names = "--calib-start", paramLabel = "INDEX", description = "Decoders: token index of the first calibration window; "
+            + "encoders: index of the first calibration sentence (default 0).")
     Long calibStart;
+
+    @Option(names = "--calib-sentences", description = "Encoders: calibration sentences (default 128).")
+    Integer calibSentences;
+
+    @Option(names = "--max-length", description = "Encoders: longest tokenized sentence, [CLS] and [SEP] included (default: the model's limit).")
+    Integer maxLength;
 
     @Option(names = "--seed", description = "Seed for every random choice (default 0).")
     Long seed;
 
-    @Option(names = "--eval-text", paramLabel = "FILE", description = "Text for perplexity before/after (default: the calibration text).")
+    @Option(names = "--eval-text", paramLabel = "FILE", description = "Decoders: text for perplexity (default: the calibration text). "
+            + "Encoders: held-out sentences, one per line (default: built-in corpus sentences not used for calibration).")
     Path evalText;
 
-    @Option(names = "--eval-windows", defaultValue = "32", description = "Evaluation windows (default: ${DEFAULT-VALUE}).")
-    int evalWindows;
+    @Option(names = "--eval-windows", description = "Decoders: evaluation windows (default 32).")
+    Integer evalWindows;
 
-    @Option(names = "--eval-window", defaultValue = "256", description = "Tokens per evaluation window (default: ${DEFAULT-VALUE}).")
-    int evalWindow;
+    @Option(names = "--eval-window", description = "Decoders: tokens per evaluation window (default 256).")
+    Integer evalWindow;
 
-    @Option(names = "--no-eval", description = "Skip the perplexity evaluation.")
+    @Option(names = "--eval-sentences", description = "Encoders: held-out sentences for embedding fidelity (default 256).")
+    Integer evalSentences;
+
+    @Option(names = "--no-eval", description = "Skip the evaluation before/after.")
     boolean noEval;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (Hugging Face checkpoint + compact checkpoint + report).")
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (checkpoints + report).")
     Path out;
 
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
@@ -103,131 +118,90 @@ final class PruneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The target of the last {@link #execute()} (for the demo, which looks at the pruned encoder). */
+    PruneTarget target;
+
     @Override
     public Integer call() {
+        Map<String, Object> report = execute();
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        long t0 = System.nanoTime();
-        Recipe cli = new Recipe(method, sparsity, granularity, allocation, scope, null,
-                new Recipe.Calibration(calib == null ? null : calib.toString(), calibWindows, calibWindow, calibStart),
-                seed, null, null, null, null, null);
-        Recipe recipe = (recipeFile == null ? Recipe.empty() : Recipe.read(recipeFile)).overriddenBy(cli).withDefaults();
-        OneShotPruner.Plan plan = recipe.toPlan();
-        if (Files.exists(out) && !overwrite) {
-            throw new BadInputException(out + ": output directory exists; choose another --out or pass --overwrite");
-        }
-        Model model = inputs.loadModel();
-        LlamaConfig cfg = (LlamaConfig) model.architecture();
-        Tokenizer tok = inputs.loadTokenizer(model);
-        LlamaDecoder decoder = new LlamaDecoder(model);
-
-        boolean needsCalib = plan.pruner().needsCalibration() || plan.allocation().name().equals("owl");
-        String calibPath = recipe.calibration().text();
-        if (needsCalib && calibPath == null) {
-            throw new BadInputException(recipe.method() + " needs calibration text: give --calib FILE (or calibration.text in the recipe)");
-        }
-        Windows calibW = new Windows(recipe.calibration().window(), recipe.calibration().windows(),
-                Math.toIntExact(recipe.calibration().start()), recipe.calibration().window(), Windows.Placement.STRIDED, recipe.seed());
-        List<int[]> calibWindowsCut = List.of();
-        Map<String, Object> calibProtocol = new LinkedHashMap<>();
-        if (calibPath != null) {
-            Corpus c = Corpus.read(Path.of(calibPath), Corpus.Segmentation.PARAGRAPHS);
-            TokenStream s = TokenStream.encode(c, tok, Tokenizer.Bos.ADD);
-            calibWindowsCut = needsCalib ? calibW.cut(s) : List.of();
-            calibProtocol.put("text", c.source());
-            calibProtocol.put("segmentation", c.segmentation());
-            calibProtocol.put("tokenizer", tok.describe());
-            calibProtocol.put("encoding", s.description());
-            calibProtocol.put("token_stream_sha256", s.sha256());
-            calibProtocol.putAll(calibW.describe());
-        }
-
-        Path evalPath = evalText != null ? evalText : calibPath != null ? Path.of(calibPath) : null;
-        Map<String, Object> evalProtocol = new LinkedHashMap<>();
-        List<int[]> evalCut = List.of();
-        if (!noEval) {
-            if (evalPath == null) {
-                throw new BadInputException("no evaluation text: give --eval-text FILE or --calib FILE, or pass --no-eval");
-            }
-            Corpus c = Corpus.read(evalPath, Corpus.Segmentation.PARAGRAPHS);
-            TokenStream s = TokenStream.encode(c, tok, Tokenizer.Bos.ADD);
-            Windows ew = Windows.strided(evalWindow, evalWindows);
-            evalCut = ew.cut(s);
-            evalProtocol.put("text", c.source());
-            evalProtocol.put("segmentation", c.segmentation());
-            evalProtocol.put("tokenizer", tok.describe());
-            evalProtocol.put("encoding", s.description());
-            evalProtocol.put("token_stream_sha256", s.sha256());
-            evalProtocol.putAll(ew.describe());
-            evalProtocol.put("scoring", "mean NLL (natural log) of tokens 2.." + evalWindow + " of every window given their prefix");
-        }
-
-        Perplexity.Result before = noEval ? null : Perplexity.evaluate(decoder, evalCut, i -> { });
-        long tPrune = System.nanoTime();
-        List<OneShotPruner.LayerResult> layers;
-        try (ProgressBars bar = ProgressBars.open("prune " + recipe.method() + " " + recipe.sparsity(), 1)) {
-            layers = OneShotPruner.run(new DecoderBlocks(decoder, calibWindowsCut), plan, bar);
-        }
-        double pruneSeconds = (System.nanoTime() - tPrune) / 1e9;
-        Perplexity.Result after = noEval ? null : Perplexity.evaluate(decoder, evalCut, i -> { });
-
-        // the pruned weights, written as a Hugging Face checkpoint and a compact checkpoint
-        Map<String, Tensor> params = new LinkedHashMap<>(model.parameters());
-        for (int b = 0; b < cfg.layers(); b++) {
-            for (LlamaDecoder.LinearWeight w : decoder.linearWeights(b)) {
-                params.put(w.name(), Tensor.wrap(w.weight(), w.out(), w.in()));
-            }
-        }
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("prune4j.version", Versions.prune4j());
-        meta.put("prune4j.recipe", Json.compact(recipe));
-        Path src = Files.isDirectory(inputs.model) ? inputs.model : null;
-        List<Path> side = new ArrayList<>(src != null ? HfCheckpointWriter.sideFiles(src) : List.of());
-        if (inputs.tokenizer != null) {
-            side.add(inputs.tokenizer);
-        }
-        HfCheckpointWriter.write(out, cfg, params, new HfCheckpointWriter.Extras(src != null ? src.resolve("config.json") : null,
-                side, meta), overwrite);
-        Path compact = out.resolve("model.compact.safetensors");
-        Map<String, Tensor> saved = SafeTensors.read(out).tensors();
-        List<CompactCheckpoint.TensorInfo> infos;
-        try {
-            Path tmp = out.resolve(".model.compact.safetensors.tmp");
-            infos = CompactCheckpoint.write(tmp, saved, meta);
-            Files.move(tmp, compact, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-
-        Map<String, Object> report = report(recipe, layers, saved, infos, before, after, calibProtocol, evalProtocol,
-                pruneSeconds, (System.nanoTime() - t0) / 1e9, compact);
-        Path reportFile = out.resolve("prune4j-report.json");
-        try {
-            Path tmp = out.resolve(".prune4j-report.json.tmp");
-            Files.writeString(tmp, Json.MAPPER.writeValueAsString(report) + "\n");
-            Files.move(tmp, reportFile, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         if (json) {
             Json.print(stdout, report);
         } else {
-            printTable(stdout, report, layers);
+            printTable(stdout, report, target);
         }
         return Main.OK;
     }
 
+    /** Prunes, evaluates, saves; returns the report (also written to {@code out/prune4j-report.json}). */
+    Map<String, Object> execute() {
+        long t0 = System.nanoTime();
+        Recipe cli = new Recipe(method, sparsity, granularity, allocation, scope, null,
+                new Recipe.Calibration(calib == null ? null : calib.toString(), calibWindows, calibWindow, calibStart,
+                        calibSentences, maxLength),
+                seed, null, null, null, null, null);
+        Recipe given = (recipeFile == null ? Recipe.empty() : Recipe.read(recipeFile)).overriddenBy(cli);
+        OneShotPruner.Plan plan = given.toPlan(); // validates method, sparsity, allocation before anything loads
+        if (Files.exists(out) && !overwrite) {
+            throw new BadInputException(out + ": output directory exists; choose another --out or pass --overwrite");
+        }
+        boolean needsCalib = plan.pruner().needsCalibration() || plan.allocation() instanceof Allocation.OutlierWeighted;
+        target = EncoderLoader.isEncoder(model) ? new EncoderPruneTarget(this, given, needsCalib)
+                : new DecoderPruneTarget(this, given, needsCalib);
+        Recipe recipe = target.recipe();
+
+        target.evaluate(false);
+        long tPrune = System.nanoTime();
+        List<OneShotPruner.LayerResult> layers;
+        try (ProgressBars bar = ProgressBars.open("prune " + recipe.method() + " " + recipe.sparsity(), 1)) {
+            layers = OneShotPruner.run(target.blocks(), plan, bar);
+        }
+        double pruneSeconds = (System.nanoTime() - tPrune) / 1e9;
+        target.evaluate(true);
+
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("prune4j.version", Versions.prune4j());
+        meta.put("prune4j.recipe", Json.compact(recipe));
+        Path abs = out.toAbsolutePath();
+        Path staging = abs.resolveSibling("." + abs.getFileName() + ".prune4j-tmp-" + ProcessHandle.current().pid());
+        try {
+            deleteTree(staging);
+            Files.createDirectories(abs.getParent());
+            Map<String, Tensor> saved = target.write(staging, meta);
+            List<CompactCheckpoint.TensorInfo> infos = CompactCheckpoint.write(staging.resolve(COMPACT_FILE), saved, meta);
+            Map<String, Object> extra = target.outputs(staging, layers.stream().map(OneShotPruner.LayerResult::name).toList());
+            Map<String, Object> report = report(recipe, layers, saved, infos, staging, extra, pruneSeconds,
+                    (System.nanoTime() - t0) / 1e9);
+            Files.writeString(staging.resolve(REPORT_FILE), Json.MAPPER.writeValueAsString(report) + "\n");
+            if (Files.exists(out)) {
+                deleteTree(out); // only reached with --overwrite
+            }
+            Files.move(staging, abs, StandardCopyOption.ATOMIC_MOVE);
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + out + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(staging);
+            } catch (IOException ignored) {
+                // best effort: the temporary directory is named so it is recognisable
+            }
+        }
+    }
+
+    static final String COMPACT_FILE = "model.compact.safetensors";
+    static final String REPORT_FILE = "prune4j-report.json";
+
     private Map<String, Object> report(Recipe recipe, List<OneShotPruner.LayerResult> layers, Map<String, Tensor> saved,
-                                       List<CompactCheckpoint.TensorInfo> infos, Perplexity.Result before,
-                                       Perplexity.Result after, Map<String, Object> calibProtocol,
-                                       Map<String, Object> evalProtocol, double pruneSeconds, double totalSeconds, Path compact) {
+                                       List<CompactCheckpoint.TensorInfo> infos, Path dir, Map<String, Object> extra,
+                                       double pruneSeconds, double totalSeconds) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("model", inputs.model.toString());
+        r.put("model", model);
         r.put("method", recipe.method());
         r.put("recipe", recipe);
         r.put("seed", recipe.seed());
         r.put("environment", Versions.environment());
-        r.put("calibration", calibProtocol);
+        r.put("calibration", target.calibrationProtocol());
         long prunedTotal = 0;
         long weightsTotal = 0;
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -253,26 +227,20 @@ final class PruneCommand implements Callable<Integer> {
         }
         r.put("layers", rows);
         r.put("sparsity_of_pruned_layers", weightsTotal == 0 ? 0 : (double) prunedTotal / weightsTotal);
-        if (before != null) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("protocol", evalProtocol);
-            e.put("before", Map.of("mean_nll", before.meanNll(), "perplexity", before.perplexity()));
-            e.put("after", Map.of("mean_nll", after.meanNll(), "perplexity", after.perplexity()));
+        Map<String, Object> e = target.evaluation();
+        if (e != null) {
             r.put("evaluation", e);
         }
         long dense = infos.stream().mapToLong(CompactCheckpoint.TensorInfo::denseBytes).sum();
         long stored = infos.stream().mapToLong(CompactCheckpoint.TensorInfo::storedBytes).sum();
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("hf_checkpoint", out.toString());
-        o.put("compact_checkpoint", compact.toString());
-        try {
-            o.put("hf_bytes", Files.size(out.resolve(SafeTensors.SINGLE_FILE)));
-            o.put("compact_bytes", Files.size(compact));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        o.put("compact_checkpoint", out.resolve(COMPACT_FILE).toString());
+        o.put("hf_bytes", Files.size(dir.resolve(SafeTensors.SINGLE_FILE)));
+        o.put("compact_bytes", Files.size(dir.resolve(COMPACT_FILE)));
         o.put("tensor_bytes_dense", dense);
         o.put("tensor_bytes_compact", stored);
+        o.putAll(extra);
         r.put("outputs", o);
         r.put("seconds_pruning", pruneSeconds);
         r.put("seconds_total", totalSeconds);
@@ -305,28 +273,33 @@ final class PruneCommand implements Callable<Integer> {
         return -1;
     }
 
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private static void printTable(PrintWriter out, Map<String, Object> r, List<OneShotPruner.LayerResult> layers) {
-        out.printf("%-44s %-14s %7s %9s %12s %8s%n", "layer", "shape", "target", "achieved", "rel. error", "time s");
+    static void printTable(PrintWriter out, Map<String, Object> r, PruneTarget target) {
+        out.printf("%-50s %-14s %7s %9s %12s %8s%n", "layer", "shape", "target", "achieved", "rel. error", "time s");
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("layers")) {
             Object re = m.get("recon_error_relative");
-            out.printf("%-44s %-14s %7s %9.4f %12s %8.3f%n", m.get("name"), m.get("shape").toString().replace(" ", ""),
+            out.printf("%-50s %-14s %7s %9.4f %12s %8.3f%n", m.get("name"), m.get("shape").toString().replace(" ", ""),
                     m.get("target"), (double) m.get("achieved"), re == null ? "-" : String.format("%.5f", (double) re),
                     (double) m.get("seconds"));
         }
         out.printf("sparsity of the pruned layers: %.4f (counted from the saved tensors)%n", (double) r.get("sparsity_of_pruned_layers"));
-        Map<String, Object> e = (Map<String, Object>) r.get("evaluation");
-        if (e != null) {
-            Map<String, Object> b = (Map<String, Object>) e.get("before");
-            Map<String, Object> a = (Map<String, Object>) e.get("after");
-            out.printf("perplexity: dense %.4f -> pruned %.4f%n", (double) b.get("perplexity"), (double) a.get("perplexity"));
-            out.println("protocol:");
-            ((Map<String, Object>) e.get("protocol")).forEach((k, v) -> out.println("  " + k + ": " + v));
-        }
+        target.evaluationLines().forEach(out::println);
         Map<String, Object> o = (Map<String, Object>) r.get("outputs");
         out.printf("saved: %s (%d bytes, Hugging Face, dense with zeros); %s (%d bytes, compact, %.3fx of dense)%n",
                 o.get("hf_checkpoint"), (long) o.get("hf_bytes"), o.get("compact_checkpoint"), (long) o.get("compact_bytes"),
                 (double) (long) o.get("compact_bytes") / (long) o.get("hf_bytes"));
+        target.outputLines(o, Path.of((String) o.get("hf_checkpoint"))).forEach(out::println);
         out.printf("time: pruning %.1f s, total %.1f s; peak RSS %.1f MB%n", (double) r.get("seconds_pruning"),
                 (double) r.get("seconds_total"), (long) r.get("peak_rss_bytes") / 1e6);
         out.flush();

@@ -86,7 +86,43 @@ public final class EmbeddingFidelity {
         return out;
     }
 
-    static Result summarize(double[] cos, Map<String, Object> protocol) {
+    /**
+     * Share of rows whose nearest other row (highest cosine among the rest of the same set) is the
+     * same in {@code candidate} as in {@code reference} — how well the similarity structure that a
+     * search index sees survives. Both sets hold unit vectors; needs at least two rows.
+     */
+    public static double neighbourAgreement(float[][] candidate, float[][] reference) {
+        if (candidate.length != reference.length || candidate.length < 2) {
+            throw new IllegalArgumentException(candidate.length + " vs " + reference.length + " vectors (need the same, at least 2)");
+        }
+        int same = 0;
+        for (int i = 0; i < candidate.length; i++) {
+            same += nearest(candidate, i) == nearest(reference, i) ? 1 : 0;
+        }
+        return (double) same / candidate.length;
+    }
+
+    private static int nearest(float[][] v, int i) {
+        int best = -1;
+        double bestDot = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < v.length; j++) {
+            if (j == i) {
+                continue;
+            }
+            double d = 0;
+            for (int k = 0; k < v[i].length; k++) {
+                d += (double) v[i][k] * v[j][k];
+            }
+            if (d > bestDot) {
+                bestDot = d;
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** Mean, minimum and 5th percentile of per-sentence cosines, with their protocol. */
+    public static Result summarize(double[] cos, Map<String, Object> protocol) {
         double[] s = cos.clone();
         Arrays.sort(s);
         double mean = 0;

@@ -44,11 +44,22 @@ public record Recipe(String method, String sparsity, String granularity, String 
                      @JsonProperty("ria_exponent") Double riaExponent) {
 
     /**
-     * Calibration data: windows of {@code window} tokens cut from the token stream of
-     * {@code text} starting at token {@code start}, exactly like evaluation windows.
+     * Calibration data. Decoders: windows of {@code window} tokens cut from the token stream of
+     * {@code text} starting at token {@code start}, exactly like evaluation windows. Encoders:
+     * {@code sentences} sentences of {@code text} (one per line; null: the built-in corpus) from
+     * sentence index {@code start}, each tokenized to at most {@code maxLength} tokens.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Calibration(String text, Integer windows, Integer window, Long start) {
+    public record Calibration(String text, Integer windows, Integer window, Long start, Integer sentences,
+                              @JsonProperty("max_length") Integer maxLength) {
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Calibration {
+        }
+
+        /** Decoder calibration (token windows). */
+        public Calibration(String text, Integer windows, Integer window, Long start) {
+            this(text, windows, window, start, null, null);
+        }
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -81,7 +92,8 @@ public record Recipe(String method, String sparsity, String granularity, String 
     public Recipe overriddenBy(Recipe o) {
         Calibration c = calibration == null ? o.calibration : o.calibration == null ? calibration
                 : new Calibration(pick(o.calibration.text(), calibration.text()), pick(o.calibration.windows(), calibration.windows()),
-                pick(o.calibration.window(), calibration.window()), pick(o.calibration.start(), calibration.start()));
+                pick(o.calibration.window(), calibration.window()), pick(o.calibration.start(), calibration.start()),
+                pick(o.calibration.sentences(), calibration.sentences()), pick(o.calibration.maxLength(), calibration.maxLength()));
         return new Recipe(pick(o.method, method), pick(o.sparsity, sparsity), pick(o.granularity, granularity),
                 pick(o.allocation, allocation), pick(o.scope, scope), pick(o.overrides, overrides), c, pick(o.seed, seed),
                 pick(o.blockSize, blockSize), pick(o.damp, damp), pick(o.owlLambda, owlLambda), pick(o.owlM, owlM),
@@ -92,8 +104,30 @@ public record Recipe(String method, String sparsity, String granularity, String 
         return a != null ? a : b;
     }
 
-    /** Every unset field filled with its default (the resolved recipe). */
+    /** Every unset field filled with its default for a decoder (the resolved recipe). */
     public Recipe withDefaults() {
+        Calibration c = calibration == null ? new Calibration(null, null, null, null) : calibration;
+        return resolved(new Calibration(c.text(), pick(c.windows(), 16), pick(c.window(), 256), pick(c.start(), 0L),
+                c.sentences(), c.maxLength()));
+    }
+
+    /**
+     * Every unset field filled with its default for an encoder: 128 calibration sentences from
+     * index 0; {@code max_length} stays unset until the model's limit is known.
+     */
+    public Recipe withEncoderDefaults() {
+        Calibration c = calibration == null ? new Calibration(null, null, null, null) : calibration;
+        return resolved(new Calibration(c.text(), c.windows(), c.window(), pick(c.start(), 0L), pick(c.sentences(), 128),
+                c.maxLength()));
+    }
+
+    /** This recipe with another calibration section. */
+    public Recipe withCalibration(Calibration c) {
+        return new Recipe(method, sparsity, granularity, allocation, scope, overrides, c, seed, blockSize, damp, owlLambda,
+                owlM, riaExponent);
+    }
+
+    private Recipe resolved(Calibration c) {
         if (method == null) {
             throw new BadInputException("no pruning method: give --method or 'method' in the recipe (magnitude, wanda, sparsegpt, ria, dsnot, random)");
         }
@@ -101,8 +135,6 @@ public record Recipe(String method, String sparsity, String granularity, String 
             throw new BadInputException("no sparsity: give --sparsity or 'sparsity' in the recipe (e.g. 0.5 or 2:4)");
         }
         String m = method.toLowerCase(Locale.ROOT);
-        Calibration c = calibration == null ? new Calibration(null, null, null, null) : calibration;
-        c = new Calibration(c.text(), pick(c.windows(), 16), pick(c.window(), 256), pick(c.start(), 0L));
         return new Recipe(m, sparsity, pick(granularity, m.equals("magnitude") ? "layer" : "row"), pick(allocation, "uniform"),
                 pick(scope, List.of()), pick(overrides, Map.of()), c, pick(seed, 0L), pick(blockSize, 128), pick(damp, 0.01),
                 pick(owlLambda, 0.08), pick(owlM, 5.0), pick(riaExponent, 0.5));

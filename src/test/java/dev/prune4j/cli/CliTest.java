@@ -57,18 +57,32 @@ class CliTest {
     }
 
     @Test
-    void demoJsonIsOneObjectWithParaphrasesAsNearestNeighbours() throws Exception {
-        Result r = run("demo", "--json", "--corpus-sentences", "8");
+    void demoPrunesMiniLmSavesItAndReportsFidelityBeforeAndAfter(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path out = tmp.resolve("demo");
+        Result r = run("demo", "--json", "--calib-sentences", "16", "--eval-sentences", "24", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         var node = Json.MAPPER.readTree(r.out());
         assertTrue(node.isObject());
         assertEquals("all-minilm-l6-v2", node.get("model").asText());
-        var rows = node.get("sentences");
-        assertEquals(DemoCommand.SENTENCES.size(), rows.size());
-        // the demo sentences come in paraphrase pairs (0,1), (2,3), (4,5): each one's nearest is its partner
+        var report = node.get("report");
+        assertEquals("wanda", report.get("method").asText());
+        assertEquals(0.5, report.get("sparsity_of_pruned_layers").asDouble(), 1e-12);
+        var e = report.get("evaluation");
+        assertEquals(24, e.get("protocol").get("sentences").asInt());
+        assertEquals(1.0, e.get("before").get("mean_cosine").asDouble(), 1e-6);
+        double after = e.get("after").get("mean_cosine").asDouble();
+        assertTrue(after > 0.5 && after < 0.999, "pruned embeddings move but stay close: " + after);
+        // the demo sentences come in paraphrase pairs (0,1), (2,3), (4,5): with the dense model each one's nearest is its partner
+        var dense = node.get("nearest").get("dense");
         for (int i = 0; i < 6; i++) {
-            assertEquals(i ^ 1, rows.get(i).get("nearest").asInt(), rows.get(i).toString());
+            assertEquals(i ^ 1, dense.get(i).asInt(), dense.toString());
         }
-        assertEquals(8, node.get("throughput").get("sentences").asInt());
+        assertEquals(DemoCommand.SENTENCES.size(), node.get("nearest").get("pruned").size());
+        for (String f : java.util.List.of("model.onnx", "model.safetensors", "config.json", "tokenizer.json",
+                "model.compact.safetensors", "prune4j-report.json")) {
+            assertTrue(java.nio.file.Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertTrue(r.err().contains("saving to " + out), r.err());
     }
 }

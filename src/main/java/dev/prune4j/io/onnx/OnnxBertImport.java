@@ -40,7 +40,15 @@ public final class OnnxBertImport {
      * configuration the graph reveals, in {@code config.json} keys: {@code num_attention_heads},
      * {@code layer_norm_eps}, {@code hidden_act}, where found.
      */
-    public record Result(Map<String, Tensor> weights, Map<String, Object> config, boolean quantized) {
+    public record Result(Map<String, Tensor> weights, Map<String, Object> config, boolean quantized,
+                         Map<String, Origin> origins) {
+    }
+
+    /**
+     * Where a float weight came from in the graph: the initializer (or Constant) {@code constant},
+     * stored transposed ([in, out]) when {@code transposed}. Quantized weights have no origin.
+     */
+    public record Origin(String constant, boolean transposed) {
     }
 
     /** Imports a BERT-family encoder; a graph that is not one is a {@link BadInputException}. */
@@ -56,6 +64,7 @@ public final class OnnxBertImport {
             }
         }
         Map<String, Tensor> weights = new TreeMap<>();
+        Map<String, Origin> origins = new TreeMap<>();
         boolean quantized = false;
         // 1. parameters that kept their PyTorch names (float, or quantized with scale and zero point)
         for (String name : f.constantNames()) {
@@ -68,6 +77,7 @@ public final class OnnxBertImport {
                 quantized = true;
             } else if (!name.endsWith("_scale") && !name.endsWith("_zero_point") && !name.endsWith("position_ids")) {
                 weights.put(name, f.constant(name).toF32());
+                origins.put(name, new Origin(name, false));
             }
         }
         // 2. linear weights behind MatMul / MatMulInteger nodes
@@ -91,6 +101,9 @@ public final class OnnxBertImport {
             }
             String module = moduleOf(f, n, consumers);
             weights.put(module + ".weight", transpose(w));
+            if (!integer) {
+                origins.put(module + ".weight", new Origin(wName, true));
+            }
         }
         if (!weights.containsKey("embeddings.word_embeddings.weight")
                 && !weights.containsKey("bert.embeddings.word_embeddings.weight")) {
@@ -98,7 +111,7 @@ public final class OnnxBertImport {
                     + " 'embeddings.word_embeddings.weight' (found " + weights.size() + " named weights"
                     + (weights.isEmpty() ? "" : ", e.g. '" + weights.keySet().iterator().next() + "'") + ")");
         }
-        return new Result(weights, graphConfig(f, producer), quantized);
+        return new Result(weights, graphConfig(f, producer), quantized, origins);
     }
 
     /** The Hugging Face module path of a linear layer's MatMul. */

@@ -101,6 +101,11 @@ public final class OnnxFile {
         return source;
     }
 
+    /** The parsed model (for writers that change initializers and keep everything else). */
+    ModelProto proto() {
+        return model;
+    }
+
     public GraphProto graph() {
         return model.getGraph();
     }

@@ -104,6 +104,100 @@ public final class EncoderLoader {
         return SentenceEncoder.of(model, tok, options.pooling() != null ? options.pooling() : b.pooling(), b.id());
     }
 
+    /**
+     * What an encoder was loaded from, for writers that save a changed copy of it: the ONNX graph
+     * (null for safetensors checkpoints), the tokenizer.json bytes, and the checkpoint directory
+     * (null for ONNX inputs) whose config and sentence-transformers files can be copied.
+     */
+    public record Source(OnnxFile onnx, byte[] tokenizerJson, Path checkpointDir) {
+    }
+
+    /** An encoder together with its {@link Source}. */
+    public record Loaded(SentenceEncoder encoder, Source source) {
+    }
+
+    /** As {@link #load(String, Options)}, also returning what the encoder was loaded from. */
+    public static Loaded loadWithSource(String spec, Options options) {
+        BuiltinEncoder b = BuiltinEncoder.find(spec);
+        if (b != null) {
+            ClassLoader cl = EncoderLoader.class.getClassLoader();
+            OnnxFile onnx;
+            byte[] tokJson;
+            try (InputStream in = cl.getResourceAsStream(b.onnxResource());
+                 InputStream tin = cl.getResourceAsStream(b.tokenizerResource())) {
+                if (in == null || tin == null) {
+                    throw new BadInputException("built-in encoder '" + b.id() + "': resources " + b.onnxResource() + " and "
+                            + b.tokenizerResource() + " are not on the classpath; add the Maven artifact " + b.artifact());
+                }
+                onnx = OnnxFile.read(b.artifact() + "!/" + b.onnxResource(), in, null);
+                tokJson = tin.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + b.onnxResource() + " from the classpath", e);
+            }
+            Model model = fromOnnx(onnx);
+            BertTokenizer tok = BertTokenizer.load(new java.io.ByteArrayInputStream(tokJson), maxLength(options, model),
+                    b.artifact() + "!/" + b.tokenizerResource());
+            SentenceEncoder enc = SentenceEncoder.of(model, tok, options.pooling() != null ? options.pooling() : b.pooling(), b.id());
+            return new Loaded(enc, new Source(onnx, tokJson, null));
+        }
+        Path path = Path.of(spec);
+        if (!Files.exists(path) && HfHub.isRepoId(spec)) {
+            path = HfHub.fromEnvironment().download(spec, "main", EncoderLoader::wantedFromHub);
+        } else if (!Files.exists(path)) {
+            throw new BadInputException("unknown model '" + spec + "': not a file or directory, not a built-in encoder ("
+                    + BuiltinEncoder.names() + ") and not a hub id of the form org/name");
+        }
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path onnxPath = Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx") ? path
+                : Files.isDirectory(path) && !Files.exists(dir.resolve("config.json")) ? findOnnx(dir) : null;
+        OnnxFile onnx = onnxPath != null ? OnnxFile.read(onnxPath) : null;
+        Model model = onnx != null ? fromOnnx(onnx) : loadModel(path);
+        Path tokFile = findTokenizer(onnxPath != null ? onnxPath : path, dir);
+        byte[] tokJson;
+        try {
+            tokJson = Files.readAllBytes(tokFile);
+        } catch (IOException e) {
+            throw new BadInputException(tokFile + ": cannot read: " + e.getMessage(), e);
+        }
+        BertTokenizer tok = BertTokenizer.load(tokFile, maxLength(options, model));
+        Pooling pooling = options.pooling() != null ? options.pooling() : poolingOf(dir);
+        return new Loaded(SentenceEncoder.of(model, tok, pooling, spec), new Source(onnx, tokJson, onnx == null ? dir : null));
+    }
+
+    /**
+     * True when {@code spec} names an encoder: a built-in name, an {@code .onnx} file, a directory
+     * holding an ONNX export and no config.json, or a checkpoint whose config.json says
+     * {@code model_type: bert}. (Commands that take decoders and encoders dispatch on it.)
+     */
+    public static boolean isEncoder(String spec) {
+        if (BuiltinEncoder.find(spec) != null) {
+            return true;
+        }
+        Path path = Path.of(spec);
+        if (!Files.exists(path)) {
+            return false;
+        }
+        if (Files.isRegularFile(path)) {
+            String n = path.getFileName().toString();
+            if (n.endsWith(".onnx")) {
+                return true;
+            }
+            if (!n.endsWith(".safetensors")) {
+                return false;
+            }
+        }
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path cfg = dir.resolve("config.json");
+        if (!Files.isRegularFile(cfg)) {
+            return Files.isDirectory(path) && findOnnx(dir) != null;
+        }
+        try {
+            return "bert".equals(JSON.readTree(cfg.toFile()).path("model_type").asText());
+        } catch (IOException e) {
+            return false; // the decoder path reports the malformed config
+        }
+    }
+
     /** A BERT {@link Model} from an ONNX export (weights named as in Hugging Face). */
     public static Model fromOnnx(OnnxFile onnx) {
         OnnxBertImport.Result r = OnnxBertImport.read(onnx);
