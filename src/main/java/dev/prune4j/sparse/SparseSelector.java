@@ -40,48 +40,97 @@ public final class SparseSelector {
         this.l3Bytes = l3Bytes();
     }
 
+    /**
+     * What a choice may pick from.
+     *
+     * @param denseType    value type of the dense baseline (F32, BF16 or F16): the layer as it is stored
+     * @param sparseType   value type of the sparse packings (INT8: prune, then quantize)
+     * @param forced       the only sparse format allowed, or null for any that fits the pattern
+     * @param denseAllowed whether dense may win (false: the fastest sparse packing is used whenever
+     *                     the layer has zeros; dense is still timed for the expected speedup)
+     * @param m            rows of the products to time: 1 for decode, the token batch for prefill
+     */
+    public record Options(ValueType denseType, ValueType sparseType, SparseFormat forced, boolean denseAllowed, int m) {
+        public Options {
+            if (denseType == null || sparseType == null || denseType == ValueType.INT8) {
+                throw new IllegalArgumentException("dense type must be F32, BF16 or F16 and sparse type set; found "
+                        + denseType + " / " + sparseType);
+            }
+            if (forced == SparseFormat.DENSE) {
+                throw new IllegalArgumentException("forcing dense needs no selector; forced must be a sparse format or null");
+            }
+            if (m < 1) {
+                throw new IllegalArgumentException("m must be at least 1, found " + m);
+            }
+        }
+    }
+
     /** The format for decode (M = 1) with values of the given type. */
     public Choice choose(float[] w, int rows, int cols, ValueType type) {
         return choose(w, rows, cols, type, 1);
     }
 
-    /** The format for products with m input rows (1: decode matvec; larger: prefill gemmT). */
+    /** The format for products with m input rows (1: decode matvec; larger: prefill gemmT); dense baseline F32. */
     public Choice choose(float[] w, int rows, int cols, ValueType type, int m) {
+        return choose(w, rows, cols, new Options(ValueType.F32, type, null, true, m));
+    }
+
+    /** The fastest allowed packing of {@code w: [rows, cols]} for the options. */
+    public Choice choose(float[] w, int rows, int cols, Options o) {
         if (w.length != (long) rows * cols) {
             throw new IllegalArgumentException("weights: expected " + (long) rows * cols + " values, found " + w.length);
         }
         PatternStats p = PatternStats.of(w, rows, cols);
+        SparseSpec dense = SparseSpec.of(SparseFormat.DENSE, o.denseType());
         List<SparseSpec> candidates = new ArrayList<>();
-        candidates.add(SparseSpec.of(SparseFormat.DENSE, ValueType.F32));
-        if (p.sparsity() > 0) {
-            candidates.add(SparseSpec.of(SparseFormat.CSR, type));
-            candidates.add(SparseSpec.of(SparseFormat.BITMASK, type));
-            if (p.fitsTwoFour()) {
-                candidates.add(SparseSpec.nOfM(2, 4, type));
-            } else if (p.fitsFourEight()) {
-                candidates.add(SparseSpec.nOfM(4, 8, type));
-            }
-            if (p.emptyBlockFraction() >= 0.3) {
-                candidates.add(SparseSpec.of(SparseFormat.BLOCK, type));
+        candidates.add(dense);
+        if (p.sparsity() > 0 || o.forced() != null) {
+            ValueType type = o.sparseType();
+            for (SparseFormat f : o.forced() != null ? List.of(o.forced()) : List.of(SparseFormat.values())) {
+                switch (f) {
+                    case CSR, BITMASK -> candidates.add(SparseSpec.of(f, type));
+                    case N_OF_M -> {
+                        if (p.fitsTwoFour()) {
+                            candidates.add(SparseSpec.nOfM(2, 4, type));
+                        } else if (p.fitsFourEight()) {
+                            candidates.add(SparseSpec.nOfM(4, 8, type));
+                        } else if (o.forced() != null) {
+                            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                                    "N:M was asked for but the zeros (sparsity %.3f) follow neither 2:4 nor 4:8", p.sparsity()));
+                        }
+                    }
+                    case BLOCK -> {
+                        if (p.emptyBlockFraction() >= 0.3 || o.forced() != null) {
+                            candidates.add(SparseSpec.of(f, type));
+                        }
+                    }
+                    case DENSE -> {
+                        // the baseline, added above
+                    }
+                }
             }
         }
+        boolean denseEligible = o.denseAllowed() || candidates.size() == 1;
         ObjectNode cache = readCache();
         SparseSpec best = null;
         double bestNanos = Double.MAX_VALUE;
         double denseNanos = Double.NaN;
         boolean changed = false;
         for (SparseSpec spec : candidates) {
-            String key = key(spec, p, rows, cols, m);
+            String key = key(spec, p, rows, cols, o.m());
             double nanos;
             if (cache.has(key)) {
                 nanos = cache.get(key).asDouble();
             } else {
-                nanos = calibrate(w, rows, cols, spec, m);
+                nanos = calibrate(w, rows, cols, spec, o.m());
                 cache.put(key, nanos);
                 changed = true;
             }
-            if (spec.format() == SparseFormat.DENSE) {
+            if (spec == dense) {
                 denseNanos = nanos;
+                if (!denseEligible) {
+                    continue;
+                }
             }
             if (nanos < bestNanos) {
                 bestNanos = nanos;
