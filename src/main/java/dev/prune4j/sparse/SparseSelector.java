@@ -28,7 +28,7 @@ public final class SparseSelector {
     public record Choice(SparseMatrix matrix, double expectedSpeedup, double denseNanos, double chosenNanos) {
     }
 
-    private static final int CACHE_VERSION = 1;
+    private static final int CACHE_VERSION = 2;
     private final Path cacheFile;
     private final ObjectMapper mapper = new ObjectMapper();
     private final long l3Bytes;
@@ -110,7 +110,10 @@ public final class SparseSelector {
                 }
             }
         }
-        boolean denseEligible = o.denseAllowed() || candidates.size() == 1;
+        if (candidates.size() == 1) { // nothing to compare: dense, not timed
+            return new Choice(SparseMatrices.pack(w, rows, cols, dense), 1.0, Double.NaN, Double.NaN);
+        }
+        boolean denseEligible = o.denseAllowed();
         ObjectNode cache = readCache();
         SparseSpec best = null;
         double bestNanos = Double.MAX_VALUE;
@@ -156,13 +159,17 @@ public final class SparseSelector {
         float[] x = new float[m * cols];
         java.util.Arrays.fill(x, 0.5f);
         float[] y = new float[m * rows];
-        double best = Double.MAX_VALUE;
-        for (SparseMatrix s : mats) {
-            run(s, m, x, y); // warm-up
+        // warm-up: at least 20 products and 20 ms, so that small layers are timed compiled, not interpreted
+        long w0 = System.nanoTime();
+        int warm = 0;
+        while (warm < 20 || System.nanoTime() - w0 < 20_000_000L) {
+            run(mats[warm++ % copies], m, x, y);
         }
+        double estimate = (System.nanoTime() - w0) / (double) warm;
+        int reps = (int) Math.max(Math.max(copies, 2), Math.min(10_000, 2_000_000 / Math.max(1.0, estimate))); // ≥ 2 ms a round
+        double best = Double.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();
-            int reps = Math.max(copies, 2);
             for (int i = 0; i < reps; i++) {
                 run(mats[i % copies], m, x, y);
             }
