@@ -15,8 +15,10 @@ tmp=$(mktemp)
   echo "./prune4j sweep --model $shared/data/stories260K.bin --tokenizer $shared/data/tok512.bin --text $shared/data/tinystories_val.txt"
   echo '```'
   echo
+  echo '![perplexity vs sparsity](img/stories260k-sweep.png)'
+  echo
   ./prune4j sweep --model "$shared/data/stories260K.bin" --tokenizer "$shared/data/tok512.bin" \
-      --text "$shared/data/tinystories_val.txt" "$@"
+      --text "$shared/data/tinystories_val.txt" --plot docs/img/stories260k-sweep.png "$@"
 } > "$tmp"
 scripts/update-section.sh docs/RESULTS.md stories260k "$tmp"
 rm -f "$tmp"

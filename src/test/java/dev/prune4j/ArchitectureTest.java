@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Lower layers first; a package may use only packages earlier in this list. */
     static final List<String> LAYERS = List.of("core", "tensor", "kernels", "sparse", "io", "text", "model",
-            "nn", "data", "prune", "eval", "report", "bench", "cli");
+            "data", "nn", "prune", "eval", "report", "bench", "cli");
 
     static final Path MAIN = Path.of("src/main/java/dev/prune4j");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.prune4j\\.([a-z0-9]+)[.;]", Pattern.MULTILINE);

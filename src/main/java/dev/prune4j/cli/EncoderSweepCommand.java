@@ -34,13 +34,16 @@ final class EncoderSweepCommand implements Callable<Integer> {
             description = "Encoders (built-in names, directories or files; default: ${DEFAULT-VALUE}).")
     List<String> models;
 
-    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot")
+    @Option(names = "--methods", split = ",", defaultValue = "magnitude,wanda,sparsegpt,ria,dsnot",
+            description = "Methods (default: ${DEFAULT-VALUE}).")
     List<String> methods;
 
-    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.6,0.7,0.8,2:4,4:8")
+    @Option(names = "--sparsities", split = ",", defaultValue = "0.5,0.6,0.7,0.8,2:4,4:8",
+            description = "Sparsities (default: ${DEFAULT-VALUE}).")
     List<String> sparsities;
 
-    @Option(names = "--allocations", split = ",", defaultValue = "uniform,owl")
+    @Option(names = "--allocations", split = ",", defaultValue = "uniform,owl",
+            description = "Allocations (default: ${DEFAULT-VALUE}); owl is skipped for N:M.")
     List<String> allocations;
 
     @Option(names = "--calib-sentences", defaultValue = "128", description = "Calibration sentences (default: ${DEFAULT-VALUE}).")
@@ -49,7 +52,7 @@ final class EncoderSweepCommand implements Callable<Integer> {
     @Option(names = "--eval-sentences", defaultValue = "256", description = "Held-out sentences for fidelity (default: ${DEFAULT-VALUE}).")
     int evalSentences;
 
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;

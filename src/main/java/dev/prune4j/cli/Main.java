@@ -50,6 +50,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        addHelpOptions(cl);
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("prune4j: " + ex.getMessage());
             if (debug) {
@@ -73,6 +74,18 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Gives every subcommand, at any depth, a {@code -h/--help} option unless it declares one. */
+    private static void addHelpOptions(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec s = sub.getCommandSpec();
+            if (s.findOption("--help") == null && !(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+                s.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelpOptions(sub);
+        }
     }
 
     private static boolean isBadInput(Throwable ex) {

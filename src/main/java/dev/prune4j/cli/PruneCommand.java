@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
  * after with the protocol printed, a Hugging Face checkpoint (dense, exact zeros), a compact
  * checkpoint and a JSON report with the fully resolved recipe.
  */
-@Command(name = "prune", description = "One-shot pruning (magnitude, Wanda, SparseGPT, RIA, random) with calibration, evaluation and a report.")
+@Command(name = "prune", description = "One-shot pruning (magnitude, Wanda, SparseGPT, RIA, DSnoT, random) with calibration, evaluation and a report.")
 final class PruneCommand implements Callable<Integer> {
     @Mixin
     DecoderInputs inputs;

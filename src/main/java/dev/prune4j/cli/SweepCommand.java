@@ -9,6 +9,7 @@ import dev.prune4j.prune.DecoderBlocks;
 import dev.prune4j.prune.OneShotPruner;
 import dev.prune4j.prune.Progress;
 import dev.prune4j.prune.Recipe;
+import dev.prune4j.report.LinePlot;
 import dev.prune4j.text.Corpus;
 import dev.prune4j.text.TokenStream;
 import dev.prune4j.text.Tokenizer;
@@ -57,16 +58,19 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "Text for calibration and evaluation.")
     Path text;
 
-    @Option(names = "--calib-windows", defaultValue = "16") int calibWindows;
-    @Option(names = "--calib-window", defaultValue = "256") int calibWindow;
+    @Option(names = "--calib-windows", defaultValue = "16", description = "Calibration windows (default: ${DEFAULT-VALUE}).") int calibWindows;
+    @Option(names = "--calib-window", defaultValue = "256", description = "Tokens per calibration window (default: ${DEFAULT-VALUE}).") int calibWindow;
     @Option(names = "--calib-start", defaultValue = "192481", description = "Token index of the first calibration window (default: ${DEFAULT-VALUE}, disjoint from the evaluation windows of the stories260K protocol).")
     int calibStart;
-    @Option(names = "--eval-windows", defaultValue = "32") int evalWindows;
-    @Option(names = "--eval-window", defaultValue = "256") int evalWindow;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--eval-windows", defaultValue = "32", description = "Evaluation windows (default: ${DEFAULT-VALUE}).") int evalWindows;
+    @Option(names = "--eval-window", defaultValue = "256", description = "Tokens per evaluation window (default: ${DEFAULT-VALUE}).") int evalWindow;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).") long seed;
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown table to FILE (atomically).")
     Path markdown;
+
+    @Option(names = "--plot", paramLabel = "PNG", description = "Also draw perplexity against sparsity (one line per method and allocation) to this PNG file.")
+    Path plot;
 
     @Option(names = "--json", description = "Print one JSON object on stdout.")
     boolean json;
@@ -158,6 +162,10 @@ final class SweepCommand implements Callable<Integer> {
             }
             err.println("prune4j sweep: wrote " + markdown);
         }
+        if (plot != null) {
+            writePlot(rows, dense);
+            err.println("prune4j sweep: wrote " + plot);
+        }
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("protocol", protocol);
@@ -170,6 +178,30 @@ final class SweepCommand implements Callable<Integer> {
             out.flush();
         }
         return Main.OK;
+    }
+
+    /** Perplexity (log scale) against unstructured sparsity; OWL dashed in its method's colour. */
+    private void writePlot(List<Map<String, Object>> rows, double dense) {
+        LinePlot chart = new LinePlot(inputs.model.getFileName() + ": perplexity after one-shot pruning (dense "
+                + String.format(Locale.ROOT, "%.3f", dense) + "; dashed: OWL allocation)",
+                "sparsity (fraction of weights pruned in the blocks' linear layers)", "perplexity (log scale)", true);
+        for (String a : allocations) {
+            for (String m : methods) {
+                java.util.TreeMap<Double, Double> points = new java.util.TreeMap<>();
+                for (Map<String, Object> r : rows) {
+                    String s = (String) r.get("sparsity");
+                    if (r.get("method").equals(m) && r.get("allocation").equals(a) && !s.contains(":") && r.containsKey("perplexity")) {
+                        points.put(Double.parseDouble(s), (Double) r.get("perplexity"));
+                    }
+                }
+                chart.add(new LinePlot.Series(m + " (" + a + ")", m, !a.equals("uniform"), points));
+            }
+        }
+        try {
+            chart.write(plot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + plot + ": " + e.getMessage(), e);
+        }
     }
 
     /** A table per allocation: rows = methods, columns = sparsities. */

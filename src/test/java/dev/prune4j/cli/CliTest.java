@@ -30,6 +30,25 @@ class CliTest {
     }
 
     @Test
+    void everySubcommandHasHelp() {
+        picocli.CommandLine root = new picocli.CommandLine(new Main());
+        java.util.List<String[]> paths = new java.util.ArrayList<>();
+        root.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            paths.add(new String[] {name, "--help"});
+            sub.getSubcommands().keySet().forEach(n -> paths.add(new String[] {name, n, "--help"}));
+        });
+        assertTrue(paths.size() > 10, "subcommands found: " + paths.size());
+        for (String[] args : paths) {
+            Result r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().startsWith("Usage: prune4j " + args[0]), String.join(" ", args) + ": " + r.out());
+        }
+    }
+
+    @Test
     void unknownCommandIsBadUsageOnOneLine() {
         Result r = run("frobnicate");
         assertEquals(Main.BAD_INPUT, r.code());
