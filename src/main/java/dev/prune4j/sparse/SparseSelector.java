@@ -45,7 +45,7 @@ public final class SparseSelector {
      *
      * @param denseType    value type of the dense baseline (F32, BF16 or F16): the layer as it is stored
      * @param sparseType   value type of the sparse packings (INT8: prune, then quantize)
-     * @param forced       the only sparse format allowed, or null for any that fits the pattern
+     * @param forced       the only sparse format allowed for a layer with zeros, or null for any that fits the pattern
      * @param denseAllowed whether dense may win (false: the fastest sparse packing is used whenever
      *                     the layer has zeros; dense is still timed for the expected speedup)
      * @param m            rows of the products to time: 1 for decode, the token batch for prefill
@@ -84,7 +84,7 @@ public final class SparseSelector {
         SparseSpec dense = SparseSpec.of(SparseFormat.DENSE, o.denseType());
         List<SparseSpec> candidates = new ArrayList<>();
         candidates.add(dense);
-        if (p.sparsity() > 0 || o.forced() != null) {
+        if (p.sparsity() > 0) { // a layer without zeros stays dense, even with a forced format
             ValueType type = o.sparseType();
             for (SparseFormat f : o.forced() != null ? List.of(o.forced()) : List.of(SparseFormat.values())) {
                 switch (f) {
