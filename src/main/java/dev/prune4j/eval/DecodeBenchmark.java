@@ -140,17 +140,18 @@ public final class DecodeBenchmark {
         if (sparsity.contains(":")) {
             int n = Integer.parseInt(sparsity.substring(0, sparsity.indexOf(':')));
             int m = Integer.parseInt(sparsity.substring(sparsity.indexOf(':') + 1));
-            float[] mag = new float[m];
             for (int g = 0; g + m <= a.length; g += m) {
-                for (int i = 0; i < m; i++) {
-                    mag[i] = Math.abs(a[g + i]);
-                }
-                float[] sorted = mag.clone();
-                java.util.Arrays.sort(sorted);
-                float cut = sorted[m - n]; // keep the n largest (ties: random weights have none)
-                for (int i = 0; i < m; i++) {
-                    if (mag[i] < cut) {
-                        a[g + i] = 0f;
+                // zero exactly m − n entries, the smallest first (by index: equal magnitudes, which
+                // float32 random draws do produce, must not leave a group with more than n)
+                for (int z = 0; z < m - n; z++) {
+                    int min = -1;
+                    for (int i = 0; i < m; i++) {
+                        if (a[g + i] != 0f && (min < 0 || Math.abs(a[g + i]) < Math.abs(a[g + min]))) {
+                            min = i;
+                        }
+                    }
+                    if (min >= 0) {
+                        a[g + min] = 0f;
                     }
                 }
             }
