@@ -5,6 +5,7 @@ import dev.prune4j.eval.DecodeBenchmark;
 import dev.prune4j.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,6 +41,13 @@ final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--dir", description = "Where to write the checkpoint (default: a temporary directory, deleted after).")
     Path dir;
     @Option(names = "--json", description = "Print one JSON object on stdout.") boolean json;
+    @Option(names = "--sparsity", defaultValue = "0",
+            description = "Prune the synthetic linear weights before writing: a fraction (0.5, by magnitude) or N:M (2:4). Default: none.")
+    String sparsity;
+    @Option(names = "--baseline", description = "Also time dense float32 decode of the same checkpoint in this run (the ratio's baseline).")
+    boolean baseline;
+    @Mixin
+    RuntimeOptions runtimeOptions;
 
     @Spec
     CommandSpec spec;
@@ -53,7 +61,8 @@ final class BenchDecodeCommand implements Callable<Integer> {
         boolean temporary = dir == null;
         Path d = temporary ? Files.createTempDirectory("prune4j-bench-decode-") : dir;
         try {
-            Map<String, Object> r = new LinkedHashMap<>(DecodeBenchmark.run(d, s, line -> {
+            DecodeBenchmark.Variant v = new DecodeBenchmark.Variant(runtimeOptions.get(), sparsity, baseline);
+            Map<String, Object> r = new LinkedHashMap<>(DecodeBenchmark.run(d, s, v, line -> {
                 (json ? err : out).println("bench decode: " + line);
                 (json ? err : out).flush();
             }));

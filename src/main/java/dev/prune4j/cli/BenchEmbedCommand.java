@@ -48,6 +48,14 @@ final class BenchEmbedCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "5", description = "Minimum timed seconds per case (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--prune", defaultValue = "0", paramLabel = "F",
+            description = "Zero this fraction of every linear weight (smallest magnitudes per row) and also time the pruned "
+                    + "model on --runtime (default: ${DEFAULT-VALUE}, no pruning).")
+    double prune;
+
+    @picocli.CommandLine.Mixin
+    RuntimeOptions runtimeOptions;
+
     @Option(names = "--json", description = "Print one JSON object with a 'cases' list on stdout.")
     boolean json;
 
@@ -66,6 +74,17 @@ final class BenchEmbedCommand implements Callable<Integer> {
         List<Map<String, Object>> cases = new ArrayList<>();
         try (SentenceEncoder enc = EncoderLoader.loadBuiltin(b, EncoderLoader.Options.defaults()).withBatchSize(batch)) {
             List<int[]> ids = enc.tokenizer().encode(texts);
+            SentenceEncoder sparse = null;
+            if (prune > 0) {
+                if (prune >= 1) {
+                    throw new dev.prune4j.core.BadInputException("--prune must be in [0, 1), found " + prune);
+                }
+                pruneInPlace(enc, prune);
+                err.printf(Locale.ROOT, "bench embed: pruned %.2f of every linear weight; planning %s%n", prune,
+                        runtimeOptions.get().mode());
+                sparse = enc.withRuntime(runtimeOptions.get());
+            }
+            float[][] sparseOut = null;
             long tokens = ids.stream().mapToLong(a -> a.length).sum();
             byte[] onnx = readResource(b.onnxResource());
             OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -81,6 +100,14 @@ final class BenchEmbedCommand implements Callable<Integer> {
                     float[][][] holder = new float[1][][];
                     double oursS = time(() -> holder[0] = embedAll(enc, ids));
                     ours = holder[0];
+                    double sparseS = Double.NaN;
+                    if (sparse != null) {
+                        SentenceEncoder sp = sparse;
+                        err.printf(Locale.ROOT, "bench embed: %s, %d threads, prune4j pruned on %s...%n", b.id(), threads,
+                                runtimeOptions.get().mode());
+                        sparseS = time(() -> holder[0] = embedAll(sp, ids));
+                        sparseOut = holder[0];
+                    }
                     err.printf(Locale.ROOT, "bench embed: %s, %d threads, ONNX Runtime...%n", b.id(), threads);
                     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
                         so.setIntraOpNumThreads(threads);
@@ -94,6 +121,11 @@ final class BenchEmbedCommand implements Callable<Integer> {
                             c.put("prune4jSentencesPerSecond", ids.size() / oursS);
                             c.put("onnxRuntimeSentencesPerSecond", ids.size() / ortS);
                             c.put("ratio", ortS / oursS);
+                            if (sparse != null) {
+                                c.put("prune4jPrunedSentencesPerSecond", ids.size() / sparseS);
+                                c.put("prunedRatioToOurDense", oursS / sparseS);
+                                c.put("prunedRatioToOnnxRuntime", ortS / sparseS);
+                            }
                             cases.add(c);
                         }
                     }
@@ -116,6 +148,22 @@ final class BenchEmbedCommand implements Callable<Integer> {
             r.put("corpus", BuiltinCorpus.PROVENANCE);
             r.put("baseline", "ONNX Runtime " + env.getVersion() + " fp32, same .onnx, padded batches with attention mask");
             r.put("worstCosineToBaseline", worst);
+            if (sparse != null) {
+                double w2 = 1;
+                for (double x : EmbeddingFidelity.cosines(ours, sparseOut)) {
+                    w2 = Math.min(w2, x);
+                }
+                r.put("pruned", prune);
+                r.put("runtime", runtimeOptions.get().mode().name().toLowerCase(Locale.ROOT));
+                Map<String, Long> formats = new java.util.TreeMap<>();
+                for (dev.prune4j.model.LinearPlanner.Planned p : sparse.encoder().plan()) {
+                    formats.merge(p.op().formatName() + "/" + p.op().valueType(), 1L, Long::sum);
+                }
+                r.put("formats", formats);
+                r.put("worstCosinePrunedRuntimeToPrunedDense", w2);
+                r.put("note", "with --prune, 'prune4jSentencesPerSecond' and the cosine to ONNX Runtime are of the pruned "
+                        + "weights on the float32 path; ONNX Runtime runs the unpruned model (its dense time does not depend on zeros)");
+            }
             r.put("cases", cases);
             if (json) {
                 Json.print(out, r);
@@ -128,9 +176,40 @@ final class BenchEmbedCommand implements Callable<Integer> {
                             c.get("onnxRuntimeSentencesPerSecond"), c.get("ratio"));
                 }
                 out.printf(Locale.ROOT, "worst cosine between the two: %.7f%n", worst);
+                for (Map<String, Object> c : cases) {
+                    if (c.containsKey("prune4jPrunedSentencesPerSecond")) {
+                        out.printf(Locale.ROOT, "%d threads, pruned %.2f on %s: %.1f sent/s = %.2fx our dense, %.2fx ONNX Runtime%n",
+                                c.get("threads"), prune, runtimeOptions.get().mode(), c.get("prune4jPrunedSentencesPerSecond"),
+                                c.get("prunedRatioToOurDense"), c.get("prunedRatioToOnnxRuntime"));
+                    }
+                }
             }
         }
         return Main.OK;
+    }
+
+    /** Zeros the smallest-magnitude fraction of each row of every linear weight (the arrays are live). */
+    private static void pruneInPlace(SentenceEncoder enc, double fraction) {
+        for (dev.prune4j.model.bert.BertWeights.Block b : enc.encoder().weights().blocks()) {
+            for (dev.prune4j.model.bert.Linear lin : new dev.prune4j.model.bert.Linear[] {b.query(), b.key(), b.value(),
+                b.attentionOutput(), b.intermediate(), b.output()}) {
+                float[] w = lin.weight();
+                float[] mag = new float[lin.in()];
+                for (int r = 0; r < lin.out(); r++) {
+                    for (int c = 0; c < lin.in(); c++) {
+                        mag[c] = Math.abs(w[r * lin.in() + c]);
+                    }
+                    float[] sorted = mag.clone();
+                    java.util.Arrays.sort(sorted);
+                    float cut = sorted[(int) (fraction * lin.in())];
+                    for (int c = 0; c < lin.in(); c++) {
+                        if (mag[c] < cut) {
+                            w[r * lin.in() + c] = 0f;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private float[][] embedAll(SentenceEncoder enc, List<int[]> ids) {

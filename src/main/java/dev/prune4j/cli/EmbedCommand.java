@@ -7,6 +7,8 @@ import dev.prune4j.model.bert.Pooling;
 import dev.prune4j.model.bert.SentenceEncoder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.prune4j.model.LinearRuntime;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,6 +27,9 @@ import java.util.concurrent.Callable;
 /** {@code prune4j embed}: sentence embeddings of the lines of a text file. */
 @Command(name = "embed", description = "Embed each non-blank line of a text file with a BERT-family encoder.")
 final class EmbedCommand implements Callable<Integer> {
+    @Mixin
+    RuntimeOptions runtimeOptions;
+
     @Option(names = "--model", required = true, paramLabel = "M",
             description = "Checkpoint directory, .safetensors or .onnx file, hub id org/name, or a built-in name "
                     + "(all-minilm-l6-v2, bge-small-en-v15, e5-small-v2).")
@@ -58,8 +63,9 @@ final class EmbedCommand implements Callable<Integer> {
         }
         List<String> texts = readLines(input);
         long t0 = System.nanoTime();
-        try (SentenceEncoder enc = EncoderLoader.load(model, new EncoderLoader.Options(pooling, maxLength))
-                .withBatchSize(batchSize)) {
+        LinearRuntime rt = runtimeOptions.get();
+        try (SentenceEncoder base = EncoderLoader.load(model, new EncoderLoader.Options(pooling, maxLength))) {
+            SentenceEncoder enc = (rt.mode() == LinearRuntime.Mode.F32 ? base : base.withRuntime(rt)).withBatchSize(batchSize);
             long t1 = System.nanoTime();
             err.printf(Locale.ROOT, "prune4j embed: %s (%s), %s pooling, loaded in %.2f s; embedding %d texts%n",
                     enc.name(), enc.encoder().config().describe(), enc.pooling(), (t1 - t0) / 1e9, texts.size());
@@ -73,6 +79,7 @@ final class EmbedCommand implements Callable<Integer> {
                 r.put("normalized", true);
                 r.put("maxLength", enc.tokenizer().maxLength());
                 r.put("kernels", Kernels.get().name());
+                r.put("runtime", rt.mode().name().toLowerCase(Locale.ROOT));
                 r.put("seconds", (t2 - t1) / 1e9);
                 r.put("embeddings", e);
                 Json.print(out, r);

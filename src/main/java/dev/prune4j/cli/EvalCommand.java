@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
 @Command(name = "eval", description = "Perplexity of a LLaMA-family decoder on a text, with its protocol.")
 final class EvalCommand implements Callable<Integer> {
     @Mixin
+    RuntimeOptions runtimeOptions;
+
+    @Mixin
     DecoderInputs inputs;
 
     @Option(names = "--text", required = true, paramLabel = "FILE", description = "UTF-8 .txt (or .jsonl with a \"text\" field per line).")
@@ -67,7 +70,7 @@ final class EvalCommand implements Callable<Integer> {
         Windows w = new Windows(window, windows, start, stride == null ? window : stride, placement, seed);
         Model model = inputs.loadModel();
         Tokenizer tok = inputs.loadTokenizer(model);
-        LlamaDecoder decoder = new LlamaDecoder(model);
+        LlamaDecoder decoder = new LlamaDecoder(model, runtimeOptions.get());
         Corpus corpus = Corpus.read(text, segmentation);
         TokenStream stream = TokenStream.encode(corpus, tok, Tokenizer.Bos.ADD);
         long t0 = System.nanoTime();

@@ -22,6 +22,9 @@ import java.util.concurrent.Callable;
 @Command(name = "generate", description = "Generate text with a LLaMA-family decoder (greedy by default, or seeded top-k/top-p sampling).")
 final class GenerateCommand implements Callable<Integer> {
     @Mixin
+    RuntimeOptions runtimeOptions;
+
+    @Mixin
     DecoderInputs inputs;
 
     @Option(names = "--prompt", defaultValue = "", description = "Prompt text (default: empty, i.e. BOS only).")
@@ -55,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingOptions sampling = new SamplingOptions(temperature, topK, topP, seed);
         Model model = inputs.loadModel();
         Tokenizer tok = inputs.loadTokenizer(model);
-        LlamaDecoder decoder = new LlamaDecoder(model);
+        LlamaDecoder decoder = new LlamaDecoder(model, runtimeOptions.get());
         int[] promptIds = tok.encode(prompt, Tokenizer.Bos.ADD);
         err.println("prune4j generate: " + model.architecture().describe() + "; " + tok.describe());
         StringBuilder shown = new StringBuilder();

@@ -16,7 +16,7 @@ import java.util.Arrays;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Makes neural networks smaller and faster by pruning, and measures what it did.",
-        subcommands = {DemoCommand.class, BenchCommand.class, GenerateCommand.class, EvalCommand.class, EmbedCommand.class,
+        subcommands = {DemoCommand.class, BenchCommand.class, GenerateCommand.class, EvalCommand.class, EmbedCommand.class, InspectCommand.class,
             PruneCommand.class, SweepCommand.class, EncoderSweepCommand.class,
             TrainCommand.class, PruneTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -4,6 +4,8 @@ import dev.prune4j.io.SafeTensors;
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
 import dev.prune4j.model.KvCache;
+import dev.prune4j.model.LinearPlanner;
+import dev.prune4j.model.LinearRuntime;
 import dev.prune4j.model.LlamaConfig;
 import dev.prune4j.model.LlamaDecoder;
 import dev.prune4j.model.Model;
@@ -42,11 +44,38 @@ public final class DecodeBenchmark {
         }
     }
 
+    /**
+     * What runs: the linear runtime of the timed decoder, how the synthetic linear weights are
+     * pruned before they are written ("0" none, a fraction such as "0.5" by magnitude, or "2:4"),
+     * and whether dense float32 decode of the same checkpoint is timed first in the same run
+     * (the baseline of the ratio).
+     */
+    public record Variant(LinearRuntime runtime, String sparsity, boolean baseline) {
+        public Variant {
+            if (!sparsity.matches("0|0?\\.[0-9]+|[0-9]+:[0-9]+")) {
+                throw new dev.prune4j.core.BadInputException("--sparsity must be a fraction such as 0.5 or N:M such as 2:4, found '"
+                        + sparsity + "'");
+            }
+        }
+
+        public static Variant defaults() {
+            return new Variant(LinearRuntime.f32(), "0", false);
+        }
+    }
+
     private DecodeBenchmark() {
     }
 
-    /** Writes config.json and one safetensors shard per layer (plus one for embeddings/head) into {@code dir}. */
+    /** Writes the checkpoint unpruned (see {@link #writeCheckpoint(Path, Settings, String)}). */
     public static long writeCheckpoint(Path dir, Settings s) {
+        return writeCheckpoint(dir, s, "0");
+    }
+
+    /**
+     * Writes config.json and one safetensors shard per layer (plus one for embeddings/head) into
+     * {@code dir}, the layers' linear weights pruned to {@code sparsity} (see {@link Variant}).
+     */
+    public static long writeCheckpoint(Path dir, Settings s, String sparsity) {
         try {
             Files.createDirectories(dir);
             int hd = s.hidden() / s.heads();
@@ -71,14 +100,14 @@ public final class DecodeBenchmark {
                     String p = "model.layers." + shard + ".";
                     int kv = s.kvHeads() * hd;
                     t.put(p + "input_layernorm.weight", ones(s.dtype(), s.hidden()));
-                    t.put(p + "self_attn.q_proj.weight", random(rng, s.dtype(), s.hidden(), s.hidden()));
-                    t.put(p + "self_attn.k_proj.weight", random(rng, s.dtype(), kv, s.hidden()));
-                    t.put(p + "self_attn.v_proj.weight", random(rng, s.dtype(), kv, s.hidden()));
-                    t.put(p + "self_attn.o_proj.weight", random(rng, s.dtype(), s.hidden(), s.hidden()));
+                    t.put(p + "self_attn.q_proj.weight", random(rng, s.dtype(), s.hidden(), s.hidden(), sparsity));
+                    t.put(p + "self_attn.k_proj.weight", random(rng, s.dtype(), kv, s.hidden(), sparsity));
+                    t.put(p + "self_attn.v_proj.weight", random(rng, s.dtype(), kv, s.hidden(), sparsity));
+                    t.put(p + "self_attn.o_proj.weight", random(rng, s.dtype(), s.hidden(), s.hidden(), sparsity));
                     t.put(p + "post_attention_layernorm.weight", ones(s.dtype(), s.hidden()));
-                    t.put(p + "mlp.gate_proj.weight", random(rng, s.dtype(), s.intermediate(), s.hidden()));
-                    t.put(p + "mlp.up_proj.weight", random(rng, s.dtype(), s.intermediate(), s.hidden()));
-                    t.put(p + "mlp.down_proj.weight", random(rng, s.dtype(), s.hidden(), s.intermediate()));
+                    t.put(p + "mlp.gate_proj.weight", random(rng, s.dtype(), s.intermediate(), s.hidden(), sparsity));
+                    t.put(p + "mlp.up_proj.weight", random(rng, s.dtype(), s.intermediate(), s.hidden(), sparsity));
+                    t.put(p + "mlp.down_proj.weight", random(rng, s.dtype(), s.hidden(), s.intermediate(), sparsity));
                 }
                 String file = String.format(Locale.ROOT, "model-%05d-of-%05d.safetensors", shard + 1, shards);
                 SafeTensors.write(dir.resolve(file), t, Map.of("format", "pt", "note", "synthetic, random weights"));
@@ -95,11 +124,45 @@ public final class DecodeBenchmark {
         }
     }
 
-    /** Uniform in ±sqrt(3/in): unit-variance outputs for unit-variance inputs. */
     private static Tensor random(Rng rng, DType dtype, int out, int in) {
+        return random(rng, dtype, out, in, "0");
+    }
+
+    /**
+     * Uniform in ±sqrt(3/in): unit-variance outputs for unit-variance inputs; pruned by magnitude
+     * (|w| below the fraction's quantile of the uniform distribution, so about that fraction of
+     * each row) or N:M (the N largest of every M).
+     */
+    private static Tensor random(Rng rng, DType dtype, int out, int in, String sparsity) {
         float[] a = new float[out * in];
         float r = (float) Math.sqrt(3.0 / in);
         rng.fillUniform(a, -r, r);
+        if (sparsity.contains(":")) {
+            int n = Integer.parseInt(sparsity.substring(0, sparsity.indexOf(':')));
+            int m = Integer.parseInt(sparsity.substring(sparsity.indexOf(':') + 1));
+            for (int g = 0; g + m <= a.length; g += m) {
+                // zero exactly m − n entries, the smallest first (by index: equal magnitudes, which
+                // float32 random draws do produce, must not leave a group with more than n)
+                for (int z = 0; z < m - n; z++) {
+                    int min = -1;
+                    for (int i = 0; i < m; i++) {
+                        if (a[g + i] != 0f && (min < 0 || Math.abs(a[g + i]) < Math.abs(a[g + min]))) {
+                            min = i;
+                        }
+                    }
+                    if (min >= 0) {
+                        a[g + min] = 0f;
+                    }
+                }
+            }
+        } else {
+            float cut = (float) (Double.parseDouble(sparsity) * r);
+            for (int i = 0; i < a.length; i++) {
+                if (Math.abs(a[i]) < cut) {
+                    a[i] = 0f;
+                }
+            }
+        }
         Tensor t = Tensor.wrap(a, out, in);
         return dtype == DType.F32 ? t : t.to(dtype);
     }
@@ -113,9 +176,14 @@ public final class DecodeBenchmark {
 
     /** Runs the benchmark on a checkpoint written to {@code dir}; {@code log} gets progress lines. */
     public static Map<String, Object> run(Path dir, Settings s, Consumer<String> log) {
+        return run(dir, s, Variant.defaults(), log);
+    }
+
+    /** Runs the benchmark with a runtime, a pruned checkpoint and optionally the dense float32 baseline. */
+    public static Map<String, Object> run(Path dir, Settings s, Variant v, Consumer<String> log) {
         Map<String, Object> r = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        long fileBytes = writeCheckpoint(dir, s);
+        long fileBytes = writeCheckpoint(dir, s, v.sparsity());
         log.accept(String.format(Locale.ROOT, "wrote %.2f GB of %s safetensors in %.1f s", fileBytes / 1e9, s.dtype(),
                 (System.nanoTime() - t0) / 1e9));
         System.gc();
@@ -126,8 +194,17 @@ public final class DecodeBenchmark {
         for (Tensor t : model.parameters().values()) {
             paramBytes += t.numel() * t.dtype().byteSize();
         }
+        Map<String, Object> base = null;
+        if (v.baseline()) { // dense float32 decode of the same checkpoint, timed first, then dropped
+            LlamaDecoder d0 = new LlamaDecoder(model);
+            base = decodeOnly(d0, s);
+            log.accept(String.format(Locale.ROOT, "baseline (dense float32 runtime, same weights): decode %.2f tokens/s",
+                    (double) base.get("tokens_per_second")));
+            d0 = null;
+            System.gc();
+        }
         t0 = System.nanoTime();
-        LlamaDecoder dec = new LlamaDecoder(model);
+        LlamaDecoder dec = new LlamaDecoder(model, v.runtime());
         double convertSeconds = (System.nanoTime() - t0) / 1e9;
         System.gc();
         Map<String, Long> converted = Memory.rss();
@@ -202,7 +279,13 @@ public final class DecodeBenchmark {
         double tps = s.decodeTokens() / decodeSeconds;
         long weightElems = layerMatmulParams + (long) c.vocabSize() * c.hiddenSize(); // + lm_head; embedding: one row
         double storedBytes = (double) weightElems * s.dtype().byteSize();
-        double computedBytes = (double) weightElems * 4; // weights are widened to float32 at load
+        double computedBytes = (double) weightElems * 4; // the F32 runtime widens weights to float32 at load
+        if (!dec.plan().isEmpty()) { // operators: the bytes they stream per token
+            computedBytes = 0;
+            for (LinearPlanner.Planned p : dec.plan()) {
+                computedBytes += p.op().bytes();
+            }
+        }
         Map<String, Object> dcd = new LinkedHashMap<>();
         dcd.put("tokens", s.decodeTokens());
         dcd.put("seconds", decodeSeconds);
@@ -213,6 +296,14 @@ public final class DecodeBenchmark {
         dcd.put("roofline_tokens_per_second_stored_dtype", bandwidth / storedBytes);
         dcd.put("ratio_to_roofline_stored_dtype", tps / (bandwidth / storedBytes));
         dcd.put("ratio_to_roofline_as_computed_f32", tps / (bandwidth / computedBytes));
+        dcd.put("weight_bytes_per_token_as_run", computedBytes);
+        dcd.put("ratio_to_roofline_as_run", tps / (bandwidth / computedBytes));
+        if (base != null) {
+            dcd.put("baseline_dense_f32", base);
+            dcd.put("speedup_vs_dense_f32", tps / (double) base.get("tokens_per_second"));
+            log.accept(String.format(Locale.ROOT, "speedup vs dense float32 in this run: %.2f×",
+                    tps / (double) base.get("tokens_per_second")));
+        }
         r.put("decode", dcd);
         log.accept(String.format(Locale.ROOT, "decode %d tokens: %.2f tokens/s; roofline %.2f tokens/s (%s weights) → %.2f×; "
                         + "vs the float32 roofline %.2f×", s.decodeTokens(), tps, bandwidth / storedBytes, s.dtype(),
@@ -226,8 +317,44 @@ public final class DecodeBenchmark {
         shape.put("threads", Parallel.threads());
         shape.put("kernels", Kernels.get().name());
         shape.put("seed", s.seed());
+        shape.put("runtime", v.runtime().mode().name().toLowerCase(Locale.ROOT));
+        shape.put("values", v.runtime().values().name().toLowerCase(Locale.ROOT));
+        shape.put("sparsity", v.sparsity());
+        Map<String, Long> formats = new java.util.TreeMap<>();
+        for (LinearPlanner.Planned p : dec.plan()) {
+            formats.merge(p.op().formatName() + "/" + p.op().valueType(), 1L, Long::sum);
+        }
+        shape.put("formats", formats);
         r.put("model", shape);
         return r;
+    }
+
+    /** Decode tokens/s of {@code d}: a short warm-up, then {@code s.decodeTokens()} greedy steps after an 8-token prompt. */
+    private static Map<String, Object> decodeOnly(LlamaDecoder d, Settings s) {
+        int[] ids = new int[8 + s.decodeTokens() + 1];
+        Rng rng = new Rng(s.seed() + 1);
+        for (int i = 0; i < 8; i++) {
+            ids[i] = rng.nextInt(d.config().vocabSize());
+        }
+        KvCache cache = d.newCache(ids.length);
+        float[] logits = d.forward(ids, 0, 8, cache, LlamaDecoder.Logits.LAST);
+        for (int i = 0; i < 3; i++) { // warm-up steps, then rewind
+            d.forward(ids, 7, 1, cache, LlamaDecoder.Logits.LAST);
+        }
+        cache.clear();
+        logits = d.forward(ids, 0, 8, cache, LlamaDecoder.Logits.LAST);
+        ids[8] = argmax(logits);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < s.decodeTokens(); i++) {
+            logits = d.forward(ids, 8 + i, 1, cache, LlamaDecoder.Logits.LAST);
+            ids[9 + i] = argmax(logits);
+        }
+        double sec = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tokens", s.decodeTokens());
+        m.put("seconds", sec);
+        m.put("tokens_per_second", s.decodeTokens() / sec);
+        return m;
     }
 
     private static int argmax(float[] a) {

@@ -1,8 +1,10 @@
 package dev.prune4j.model;
 
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.sparse.SparseMatrix;
 import dev.prune4j.tensor.Tensor;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +16,11 @@ import java.util.List;
  * {@code x += Wdown·(silu(Wgate·h) ⊙ Wup·h)} on {@code h = rmsnorm(x)} (SwiGLU, Shazeer 2020,
  * arXiv:2002.05202); RoPE as in Su et al. 2021 (arXiv:2104.09864) in the layout the weights
  * expect; grouped-query attention shares each key/value head among heads/kv_heads query heads.
+ *
+ * <p>Linear layers run under a {@link LinearRuntime}: {@link LinearRuntime.Mode#F32} (the default)
+ * keeps live float32 arrays that pruning edits in place ({@link #linearWeights}); the other modes
+ * turn each weight into an operator ({@link SparseMatrix}: dense in the stored precision, or a
+ * sparse packing chosen per layer by {@link LinearPlanner}).
  */
 public final class LlamaDecoder {
     /** Which logits {@link #forward} returns. */
@@ -36,17 +43,25 @@ public final class LlamaDecoder {
         "self_attn.v_proj.weight", "self_attn.o_proj.weight", "mlp.gate_proj.weight", "mlp.up_proj.weight",
         "mlp.down_proj.weight"};
 
+    /** Operator indices in {@code Layer.ops}, in {@link #LINEARS} order. */
+    private static final int Q = 0, K = 1, V = 2, O = 3, GATE = 4, UP = 5, DOWN = 6;
+
+    /** One layer; the float32 weight arrays are set under the F32 runtime, {@code ops} under the others. */
     private record Layer(float[] attnNorm, float[] wq, float[] wk, float[] wv, float[] bq, float[] bk, float[] bv,
                          float[] qNorm, float[] kNorm, float[] wo, float[] bo, float[] ffnNorm, float[] wGate,
-                         float[] wUp, float[] wDown) {
+                         float[] wUp, float[] wDown, SparseMatrix[] ops) {
     }
 
     private final LlamaConfig cfg;
     private final Kernels kernels;
-    private final float[] embed;     // [vocab, hidden]
+    private final LinearRuntime runtime;
+    private final float[] embed;     // [vocab, hidden] (F32 runtime; else rows come from embedTable)
+    private final Tensor embedTable; // [vocab, hidden] as stored
     private final Layer[] layers;
     private final float[] finalNorm; // [hidden]
-    private final float[] lmHead;    // [vocab, hidden] (the embedding when tied)
+    private final float[] lmHead;    // [vocab, hidden] (the embedding when tied); F32 runtime
+    private final SparseMatrix lmHeadOp; // the same as an operator; other runtimes
+    private final List<LinearPlanner.Planned> plan = new ArrayList<>();
     private final float[] invFreq;   // [head_dim / 2]
     private final float eps;
 
@@ -55,33 +70,65 @@ public final class LlamaDecoder {
     }
 
     public LlamaDecoder(Model model, Kernels kernels) {
+        this(model, kernels, LinearRuntime.f32());
+    }
+
+    /** A decoder whose linear layers run under {@code runtime} (see {@link LinearRuntime}). */
+    public LlamaDecoder(Model model, LinearRuntime runtime) {
+        this(model, Kernels.get(), runtime);
+    }
+
+    public LlamaDecoder(Model model, Kernels kernels, LinearRuntime runtime) {
         if (!(model.architecture() instanceof LlamaConfig c)) {
             throw new IllegalArgumentException("LlamaDecoder needs a LlamaConfig model, found "
                     + model.architecture().modelType());
         }
         this.cfg = c;
         this.kernels = kernels;
-        this.embed = f32(model, "model.embed_tokens.weight");
+        this.runtime = runtime;
+        boolean live = runtime.mode() == LinearRuntime.Mode.F32;
+        LinearPlanner planner = live ? null : new LinearPlanner(runtime);
+        this.embedTable = model.parameter("model.embed_tokens.weight");
+        this.embed = live ? f32(model, "model.embed_tokens.weight") : null;
         this.layers = new Layer[c.layers()];
         for (int l = 0; l < c.layers(); l++) {
+            SparseMatrix[] ops = null;
+            if (!live) {
+                ops = new SparseMatrix[LINEARS.length];
+                for (int i = 0; i < LINEARS.length; i++) {
+                    String name = LlamaConfig.layer(l, LINEARS[i]);
+                    LinearPlanner.Planned p = planner.plan(name, model.parameter(name), 1);
+                    plan.add(p);
+                    ops[i] = p.op();
+                }
+            }
             layers[l] = new Layer(f32(model, LlamaConfig.layer(l, "input_layernorm.weight")),
-                    f32(model, LlamaConfig.layer(l, "self_attn.q_proj.weight")),
-                    f32(model, LlamaConfig.layer(l, "self_attn.k_proj.weight")),
-                    f32(model, LlamaConfig.layer(l, "self_attn.v_proj.weight")),
+                    live ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.weight")) : null,
+                    live ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.weight")) : null,
+                    live ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.weight")) : null,
                     c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.bias")) : null,
                     c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.bias")) : null,
                     c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.bias")) : null,
                     c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.q_norm.weight")) : null,
                     c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.k_norm.weight")) : null,
-                    f32(model, LlamaConfig.layer(l, "self_attn.o_proj.weight")),
+                    live ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.weight")) : null,
                     c.outputBias() ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.bias")) : null,
                     f32(model, LlamaConfig.layer(l, "post_attention_layernorm.weight")),
-                    f32(model, LlamaConfig.layer(l, "mlp.gate_proj.weight")),
-                    f32(model, LlamaConfig.layer(l, "mlp.up_proj.weight")),
-                    f32(model, LlamaConfig.layer(l, "mlp.down_proj.weight")));
+                    live ? f32(model, LlamaConfig.layer(l, "mlp.gate_proj.weight")) : null,
+                    live ? f32(model, LlamaConfig.layer(l, "mlp.up_proj.weight")) : null,
+                    live ? f32(model, LlamaConfig.layer(l, "mlp.down_proj.weight")) : null, ops);
         }
         this.finalNorm = f32(model, "model.norm.weight");
-        this.lmHead = c.tiedEmbeddings() ? embed : f32(model, "lm_head.weight");
+        String head = c.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
+        if (live) {
+            this.lmHead = c.tiedEmbeddings() ? embed : f32(model, head);
+            this.lmHeadOp = null;
+        } else {
+            this.lmHead = null;
+            LinearPlanner.Planned p = planner.planDense(head, model.parameter(head)); // heads are not pruned
+            plan.add(p);
+            this.lmHeadOp = p.op();
+        }
         this.invFreq = c.inverseFrequencies();
         this.eps = (float) c.rmsNormEps();
     }
@@ -95,8 +142,24 @@ public final class LlamaDecoder {
         return cfg;
     }
 
+    public LinearRuntime runtime() {
+        return runtime;
+    }
+
+    /**
+     * What each linear layer became (layers in forward order, then the output head); empty under
+     * the F32 runtime.
+     */
+    public List<LinearPlanner.Planned> plan() {
+        return List.copyOf(plan);
+    }
+
     /** The seven linear layers of layer {@code l} in forward order; their arrays are the live weights. */
     public List<LinearWeight> linearWeights(int l) {
+        if (runtime.mode() != LinearRuntime.Mode.F32) {
+            throw new IllegalStateException("live float32 linear weights exist only under the F32 runtime, this decoder runs "
+                    + runtime.mode());
+        }
         Layer w = layers[l];
         int d = cfg.hiddenSize();
         int inter = cfg.intermediateSize();
@@ -118,7 +181,7 @@ public final class LlamaDecoder {
             if (tokens[i] < 0 || tokens[i] >= cfg.vocabSize()) {
                 throw new IllegalArgumentException("token id " + tokens[i] + " outside the vocabulary of " + cfg.vocabSize());
             }
-            System.arraycopy(embed, tokens[i] * d, x, i * d, d);
+            embedRow(tokens[i], x, i * d);
         }
         return x;
     }
@@ -168,7 +231,7 @@ public final class LlamaDecoder {
             if (tok < 0 || tok >= cfg.vocabSize()) {
                 throw new IllegalArgumentException("token id " + tok + " outside the vocabulary of " + cfg.vocabSize());
             }
-            System.arraycopy(embed, tok * d, x, i * d, d);
+            embedRow(tok, x, i * d);
         }
         Scratch s = new Scratch(cfg, t, p0 + t);
         for (int l = 0; l < layers.length; l++) {
@@ -179,6 +242,16 @@ public final class LlamaDecoder {
         return x;
     }
 
+    /** x[off … off + hidden) = the embedding of token {@code tok}. */
+    private void embedRow(int tok, float[] x, int off) {
+        int d = cfg.hiddenSize();
+        if (embed != null) {
+            System.arraycopy(embed, tok * d, x, off, d);
+        } else {
+            System.arraycopy(embedTable.slice(0, tok, tok + 1).toFloatArray(), 0, x, off, d);
+        }
+    }
+
     /** Logits of final hidden states h: [count, hidden]. */
     float[] logits(float[] h, int count, Logits which) {
         int d = cfg.hiddenSize();
@@ -187,12 +260,16 @@ public final class LlamaDecoder {
             case NONE -> new float[0];
             case LAST -> {
                 float[] out = new float[v];
-                kernels.matvec(v, d, lmHead, 0, d, h, (count - 1) * d, out, 0);
+                if (lmHeadOp != null) {
+                    lmHeadOp.matvec(h, (count - 1) * d, out, 0);
+                } else {
+                    kernels.matvec(v, d, lmHead, 0, d, h, (count - 1) * d, out, 0);
+                }
                 yield out;
             }
             case ALL -> {
                 float[] out = new float[count * v]; // logits: [tokens, vocab]
-                linear(h, count, d, lmHead, v, null, out);
+                linear(h, count, d, lmHead, lmHeadOp, v, null, out);
                 yield out;
             }
         };
@@ -236,9 +313,9 @@ public final class LlamaDecoder {
         if (obs != null) {
             obs.observe(names(l, 0, 3), s.h, t, d);
         }
-        linear(s.h, t, d, w.wq, qDim, w.bq, s.q);                   // q: [t, heads·hd]
-        linear(s.h, t, d, w.wk, kvDim, w.bk, s.k);                  // k: [t, kv_heads·hd]
-        linear(s.h, t, d, w.wv, kvDim, w.bv, s.v);                  // v: [t, kv_heads·hd]
+        linear(s.h, t, d, w.wq, op(w, Q), qDim, w.bq, s.q);                   // q: [t, heads·hd]
+        linear(s.h, t, d, w.wk, op(w, K), kvDim, w.bk, s.k);                  // k: [t, kv_heads·hd]
+        linear(s.h, t, d, w.wv, op(w, V), kvDim, w.bv, s.v);                  // v: [t, kv_heads·hd]
         if (w.qNorm != null) {
             kernels.rmsNorm(s.q, 0, w.qNorm, 0, eps, s.q, 0, t * cfg.heads(), hd);
             kernels.rmsNorm(s.k, 0, w.kNorm, 0, eps, s.k, 0, t * cfg.kvHeads(), hd);
@@ -255,7 +332,7 @@ public final class LlamaDecoder {
         if (obs != null) {
             obs.observe(names(l, 3, 4), s.att, t, qDim);
         }
-        linear(s.att, t, qDim, w.wo, d, w.bo, s.out);               // out: [t, hidden]
+        linear(s.att, t, qDim, w.wo, op(w, O), d, w.bo, s.out);               // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
 
         // MLP block (SwiGLU)
@@ -263,14 +340,14 @@ public final class LlamaDecoder {
         if (obs != null) {
             obs.observe(names(l, 4, 6), s.h, t, d);
         }
-        linear(s.h, t, d, w.wGate, inter, null, s.gate);            // gate: [t, inter]
-        linear(s.h, t, d, w.wUp, inter, null, s.up);                // up: [t, inter]
+        linear(s.h, t, d, w.wGate, op(w, GATE), inter, null, s.gate);            // gate: [t, inter]
+        linear(s.h, t, d, w.wUp, op(w, UP), inter, null, s.up);                // up: [t, inter]
         kernels.silu(s.gate, 0, t * inter);
         kernels.mul(t * inter, s.gate, 0, s.up, 0, s.gate, 0);
         if (obs != null) {
             obs.observe(names(l, 6, 7), s.gate, t, inter);
         }
-        linear(s.gate, t, inter, w.wDown, d, null, s.out);          // out: [t, hidden]
+        linear(s.gate, t, inter, w.wDown, op(w, DOWN), d, null, s.out);          // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
     }
 
@@ -309,9 +386,19 @@ public final class LlamaDecoder {
         }
     }
 
-    /** y: [t, out] = x: [t, in] · W: [out, in]ᵀ (+ bias). */
-    private void linear(float[] x, int t, int in, float[] w, int out, float[] bias, float[] y) {
-        if (t == 1) {
+    private static SparseMatrix op(Layer w, int i) {
+        return w.ops == null ? null : w.ops[i];
+    }
+
+    /** y: [t, out] = x: [t, in] · W: [out, in]ᵀ (+ bias); W is the live array w or, when set, the operator op. */
+    private void linear(float[] x, int t, int in, float[] w, SparseMatrix op, int out, float[] bias, float[] y) {
+        if (op != null) {
+            if (t == 1) {
+                op.matvec(x, 0, y, 0);
+            } else {
+                op.gemmT(t, x, 0, in, y, 0, out);
+            }
+        } else if (t == 1) {
             kernels.matvec(out, in, w, 0, in, x, 0, y, 0);
         } else {
             kernels.gemmT(t, out, in, x, 0, in, w, 0, in, 0f, y, 0, out);

@@ -6,18 +6,10 @@ import dev.prune4j.kernels.Kernels;
 final class DenseMatrix extends AbstractSparseMatrix {
     /** w: [rows, cols] */
     final float[] w;
-    private final long nnz;
 
     DenseMatrix(float[] w, int rows, int cols) {
         super(rows, cols);
         this.w = w;
-        long n = 0;
-        for (float v : w) {
-            if (v != 0f) {
-                n++;
-            }
-        }
-        this.nnz = n;
     }
 
     static DenseMatrix of(float[] w, boolean[] keep, int rows, int cols) {
@@ -38,8 +30,14 @@ final class DenseMatrix extends AbstractSparseMatrix {
     }
 
     @Override
-    public long nnz() {
-        return nnz;
+    public long nnz() { // counted on each call: the array may be a live weight that pruning changes
+        long n = 0;
+        for (float v : w) {
+            if (v != 0f) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

@@ -34,12 +34,37 @@ public final class SparseMatrices {
             throw new BadInputException("mask: expected " + size + " entries for [" + rows + ", " + cols + "], found " + keep.length);
         }
         return switch (spec.format()) {
-            case DENSE -> DenseMatrix.of(w, keep, rows, cols);
+            case DENSE -> spec.valueType() == ValueType.F32 ? DenseMatrix.of(w, keep, rows, cols)
+                    : DenseHalfMatrix.of(w, keep, rows, cols, spec.valueType());
             case CSR -> CsrMatrix.of(w, keep, rows, cols, spec.valueType());
             case BITMASK -> BitmaskMatrix.of(w, keep, rows, cols, spec.valueType());
             case N_OF_M -> NofMMatrix.of(w, keep, rows, cols, spec.n(), spec.m(), spec.valueType());
             case BLOCK -> BlockMatrix.of(w, keep, rows, cols, spec.valueType());
         };
+    }
+
+    /**
+     * Dense float32 over the caller's array, not copied: writes into {@code w} (pruning in place)
+     * show in later products. w: [rows, cols].
+     */
+    public static SparseMatrix wrapDense(float[] w, int rows, int cols) {
+        if (w.length != (long) rows * cols) {
+            throw new BadInputException("weights: expected " + (long) rows * cols + " values for [" + rows + ", " + cols
+                    + "], found " + w.length);
+        }
+        return new DenseMatrix(w, rows, cols);
+    }
+
+    /**
+     * Dense BF16 or F16 weights from their raw 16-bit patterns (as stored in a checkpoint), kept at
+     * 2 bytes per weight and widened in registers. bits: [rows, cols], copied.
+     */
+    public static SparseMatrix denseHalf(short[] bits, int rows, int cols, ValueType type) {
+        if (bits.length != (long) rows * cols) {
+            throw new BadInputException("weights: expected " + (long) rows * cols + " values for [" + rows + ", " + cols
+                    + "], found " + bits.length);
+        }
+        return new DenseHalfMatrix(java.util.Arrays.copyOf(bits, bits.length + PackedValues.PAD), rows, cols, type);
     }
 
     /** A deep copy of a packed matrix (its own arrays): benchmarks rotate copies to keep weights out of cache. */

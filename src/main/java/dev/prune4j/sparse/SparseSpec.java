@@ -16,8 +16,8 @@ public record SparseSpec(SparseFormat format, ValueType valueType, int n, int m)
         } else if (n != 0 || m != 0) {
             throw new IllegalArgumentException("n and m apply only to N_OF_M, found " + n + ":" + m + " for " + format);
         }
-        if (format == SparseFormat.DENSE && valueType != ValueType.F32) {
-            throw new IllegalArgumentException("the dense fallback stores F32 only, found " + valueType);
+        if (format == SparseFormat.DENSE && valueType == ValueType.INT8) {
+            throw new IllegalArgumentException("the dense fallback stores F32, BF16 or F16, found " + valueType);
         }
     }
 

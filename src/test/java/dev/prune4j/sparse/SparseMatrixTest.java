@@ -44,6 +44,8 @@ class SparseMatrixTest {
         }
         specs.add(SparseSpec.nOfM(1, 3, ValueType.F32));
         specs.add(SparseSpec.of(SparseFormat.DENSE, ValueType.F32));
+        specs.add(SparseSpec.of(SparseFormat.DENSE, ValueType.BF16));
+        specs.add(SparseSpec.of(SparseFormat.DENSE, ValueType.F16));
         for (SparseSpec s : specs) {
             for (int[] shape : SHAPES) {
                 int cols = shape[1];

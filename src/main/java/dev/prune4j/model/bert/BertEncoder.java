@@ -2,14 +2,25 @@ package dev.prune4j.model.bert;
 
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.model.LinearPlanner;
+import dev.prune4j.model.LinearRuntime;
+import dev.prune4j.sparse.SparseMatrix;
+import dev.prune4j.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The BERT encoder forward pass: embeddings (word + position + token type) and LayerNorm, then
  * post-LayerNorm blocks {@code x = LN(x + Attn(x)); x = LN(x + W2·act(W1·x))}. Sequences are
  * packed without padding ({@link TokenBatch}); linear layers run over all tokens of the batch at
  * once, attention per sequence and head.
+ *
+ * <p>Under the default {@link LinearRuntime.Mode#F32} runtime the linear layers multiply by the
+ * live {@link Linear} arrays (pruning edits them in place); other runtimes plan an operator per
+ * weight once ({@link LinearPlanner}, calibrated for a batch of {@link #PLAN_ROWS} token rows).
  */
 public final class BertEncoder {
     /** Sees the input of the linear layers (for calibration statistics); may be null. */
@@ -23,18 +34,56 @@ public final class BertEncoder {
         void input(List<String> names, float[] x, int rows, int in);
     }
 
+    /** Token rows per product the sparse formats are calibrated for (a batch of short sentences). */
+    public static final int PLAN_ROWS = 128;
+
     private final BertConfig config;
     private final BertWeights weights;
     private final Kernels k;
+    private final LinearRuntime runtime;
+    /** Parameter name → operator; empty under the F32 runtime. */
+    private final Map<String, SparseMatrix> ops = new LinkedHashMap<>();
+    private final List<LinearPlanner.Planned> plan = new ArrayList<>();
 
     public BertEncoder(BertConfig config, BertWeights weights) {
         this(config, weights, Kernels.get());
     }
 
     public BertEncoder(BertConfig config, BertWeights weights, Kernels kernels) {
+        this(config, weights, kernels, LinearRuntime.f32());
+    }
+
+    /** An encoder whose linear layers run under {@code runtime}. */
+    public BertEncoder(BertConfig config, BertWeights weights, Kernels kernels, LinearRuntime runtime) {
         this.config = config;
         this.weights = weights;
         this.k = kernels;
+        this.runtime = runtime;
+        if (runtime.mode() != LinearRuntime.Mode.F32) {
+            LinearPlanner planner = new LinearPlanner(runtime);
+            for (int l = 0; l < config.numLayers(); l++) {
+                BertWeights.Block b = weights.blocks().get(l);
+                String p = "encoder.layer." + l + ".";
+                Linear[] lin = {b.query(), b.key(), b.value(), b.attentionOutput(), b.intermediate(), b.output()};
+                String[] names = {"attention.self.query.weight", "attention.self.key.weight", "attention.self.value.weight",
+                    "attention.output.dense.weight", "intermediate.dense.weight", "output.dense.weight"};
+                for (int i = 0; i < lin.length; i++) {
+                    LinearPlanner.Planned pl = planner.plan(p + names[i], Tensor.wrap(lin[i].weight(), lin[i].out(),
+                            lin[i].in()), PLAN_ROWS);
+                    plan.add(pl);
+                    ops.put(p + names[i], pl.op());
+                }
+            }
+        }
+    }
+
+    public LinearRuntime runtime() {
+        return runtime;
+    }
+
+    /** What each linear layer became, in forward order; empty under the F32 runtime. */
+    public List<LinearPlanner.Planned> plan() {
+        return List.copyOf(plan);
     }
 
     public BertConfig config() {
@@ -81,20 +130,20 @@ public final class BertEncoder {
             hook.input(List.of(p + "attention.self.query.weight", p + "attention.self.key.weight",
                     p + "attention.self.value.weight"), x, tokens, h);
         }
-        b.query().apply(k, x, tokens, q);   // q: [tokens, hidden]
-        b.key().apply(k, x, tokens, kk);    // k: [tokens, hidden]
-        b.value().apply(k, x, tokens, v);   // v: [tokens, hidden]
+        apply(b.query(), p + "attention.self.query.weight", x, tokens, q);   // q: [tokens, hidden]
+        apply(b.key(), p + "attention.self.key.weight", x, tokens, kk);      // k: [tokens, hidden]
+        apply(b.value(), p + "attention.self.value.weight", x, tokens, v);   // v: [tokens, hidden]
         attention(batch, q, kk, v, ctx, scores);
         if (hook != null) {
             hook.input(List.of(p + "attention.output.dense.weight"), ctx, tokens, h);
         }
-        b.attentionOutput().apply(k, ctx, tokens, tmp);
+        apply(b.attentionOutput(), p + "attention.output.dense.weight", ctx, tokens, tmp);
         k.add(tokens * h, tmp, 0, x, 0, x, 0);
         k.layerNorm(x, 0, b.attentionNormWeight(), b.attentionNormBias(), eps, x, 0, tokens, h);
         if (hook != null) {
             hook.input(List.of(p + "intermediate.dense.weight"), x, tokens, h);
         }
-        b.intermediate().apply(k, x, tokens, ff); // ff: [tokens, intermediate]
+        apply(b.intermediate(), p + "intermediate.dense.weight", x, tokens, ff); // ff: [tokens, intermediate]
         switch (config.activation()) {
             case GELU -> k.gelu(ff, 0, ff.length);
             case GELU_TANH -> k.geluTanh(ff, 0, ff.length);
@@ -102,9 +151,26 @@ public final class BertEncoder {
         if (hook != null) {
             hook.input(List.of(p + "output.dense.weight"), ff, tokens, config.intermediateSize());
         }
-        b.output().apply(k, ff, tokens, tmp);
+        apply(b.output(), p + "output.dense.weight", ff, tokens, tmp);
         k.add(tokens * h, tmp, 0, x, 0, x, 0);
         k.layerNorm(x, 0, b.outputNormWeight(), b.outputNormBias(), eps, x, 0, tokens, h);
+    }
+
+    /** y: [rows, out] = x: [rows, in]·Wᵀ + b, by the planned operator when there is one. */
+    private void apply(Linear lin, String name, float[] x, int rows, float[] y) {
+        SparseMatrix op = ops.get(name);
+        if (op == null) {
+            lin.apply(k, x, rows, y);
+            return;
+        }
+        if (rows == 1) {
+            op.matvec(x, 0, y, 0);
+        } else {
+            op.gemmT(rows, x, 0, lin.in(), y, 0, lin.out());
+        }
+        for (int r = 0; r < rows; r++) {
+            k.add(lin.out(), y, r * lin.out(), lin.bias(), 0, y, r * lin.out());
+        }
     }
 
     /** x[t] = LN(word[id] + position[t − start] + type[typeId]). */

@@ -58,6 +58,15 @@ public final class SentenceEncoder implements AutoCloseable {
                 tokenizer, pooling, newName, batchSize, false);
     }
 
+    /**
+     * The same weights run under another {@link dev.prune4j.model.LinearRuntime} (operators planned
+     * now), sharing this one's tokenizer and pooling; closing it leaves the tokenizer to this encoder.
+     */
+    public SentenceEncoder withRuntime(dev.prune4j.model.LinearRuntime runtime) {
+        BertEncoder e = new BertEncoder(encoder.config(), encoder.weights(), dev.prune4j.kernels.Kernels.get(), runtime);
+        return new SentenceEncoder(e, tokenizer, pooling, name, batchSize, false);
+    }
+
     /** The encoder's weights as a {@link Model} (sharing the arrays). */
     public Model model() {
         BertConfig c = encoder.config();
