@@ -4,6 +4,8 @@ import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
 import dev.prune4j.tensor.Halfs;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -105,18 +107,31 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
 
     @Override
     void matvecFast(float[] x, int xOff, float[] y, int yOff) {
-        Parallel.forRange(rows, 4, streamNanos(bytes()), (r0, r1) -> {
-            if (type == ValueType.BF16) {
-                rowsBf16(r0, r1, x, xOff, y, yOff);
-            } else {
-                rowsF16(r0, r1, x, xOff, y, yOff);
+        if (type == ValueType.BF16) {
+            // x split into its even and odd elements once, so that the weights can be widened
+            // 16 at a time without any lane shuffles (see rowsBf16)
+            int pairs = cols / 2;
+            float[] xe = new float[pairs];
+            float[] xo = new float[pairs];
+            for (int i = 0; i < pairs; i++) {
+                xe[i] = x[xOff + 2 * i];
+                xo[i] = x[xOff + 2 * i + 1];
             }
-        });
+            Parallel.forRange(rows, 4, streamNanos(bytes()), (r0, r1) -> rowsBf16(r0, r1, x, xOff, xe, xo, y, yOff));
+        } else {
+            Parallel.forRange(rows, 4, streamNanos(bytes()), (r0, r1) -> rowsF16(r0, r1, x, xOff, y, yOff));
+        }
     }
 
-    /** Four rows a pass, 8 columns a step: one load of x feeds four FMAs on four weight streams. */
-    private void rowsBf16(int r0, int r1, float[] x, int xOff, float[] y, int yOff) {
-        int full = cols & ~7;
+    /**
+     * Four rows a pass, 16 columns a step. Sixteen BF16 weights are one 256-bit load; read as 8
+     * ints, each holds an even element in its low half and the odd one in its high half, so
+     * {@code int << 16} are the even elements as floats and {@code int & 0xffff0000} the odd ones
+     * (BF16 is the top half of a float). They meet x's even and odd elements ({@code xe},
+     * {@code xo}): two FMAs per 16 weights, no conversion instructions.
+     */
+    private void rowsBf16(int r0, int r1, float[] x, int xOff, float[] xe, float[] xo, float[] y, int yOff) {
+        int full = cols & ~15;
         int r = r0;
         for (; r + 3 < r1; r += 4) {
             int w0 = r * cols;
@@ -127,28 +142,46 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
             FloatVector s1 = FloatVector.zero(Vec8.F);
             FloatVector s2 = FloatVector.zero(Vec8.F);
             FloatVector s3 = FloatVector.zero(Vec8.F);
-            int c = 0;
-            for (; c < full; c += 8) {
-                FloatVector xv = FloatVector.fromArray(Vec8.F, x, xOff + c);
-                s0 = Vec8.bf16(w, w0 + c).fma(xv, s0);
-                s1 = Vec8.bf16(w, w1 + c).fma(xv, s1);
-                s2 = Vec8.bf16(w, w2 + c).fma(xv, s2);
-                s3 = Vec8.bf16(w, w3 + c).fma(xv, s3);
+            for (int c = 0; c < full; c += 16) {
+                FloatVector ev = FloatVector.fromArray(Vec8.F, xe, c >> 1);
+                FloatVector od = FloatVector.fromArray(Vec8.F, xo, c >> 1);
+                IntVector p0 = pairsOf(w0 + c);
+                IntVector p1 = pairsOf(w1 + c);
+                IntVector p2 = pairsOf(w2 + c);
+                IntVector p3 = pairsOf(w3 + c);
+                s0 = even(p0).fma(ev, odd(p0).fma(od, s0));
+                s1 = even(p1).fma(ev, odd(p1).fma(od, s1));
+                s2 = even(p2).fma(ev, odd(p2).fma(od, s2));
+                s3 = even(p3).fma(ev, odd(p3).fma(od, s3));
             }
-            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, c, x, xOff);
-            y[yOff + r + 1] = s1.reduceLanes(VectorOperators.ADD) + tail(w1, c, x, xOff);
-            y[yOff + r + 2] = s2.reduceLanes(VectorOperators.ADD) + tail(w2, c, x, xOff);
-            y[yOff + r + 3] = s3.reduceLanes(VectorOperators.ADD) + tail(w3, c, x, xOff);
+            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, full, x, xOff);
+            y[yOff + r + 1] = s1.reduceLanes(VectorOperators.ADD) + tail(w1, full, x, xOff);
+            y[yOff + r + 2] = s2.reduceLanes(VectorOperators.ADD) + tail(w2, full, x, xOff);
+            y[yOff + r + 3] = s3.reduceLanes(VectorOperators.ADD) + tail(w3, full, x, xOff);
         }
         for (; r < r1; r++) {
             int w0 = r * cols;
             FloatVector s0 = FloatVector.zero(Vec8.F);
-            int c = 0;
-            for (; c < full; c += 8) {
-                s0 = Vec8.bf16(w, w0 + c).fma(FloatVector.fromArray(Vec8.F, x, xOff + c), s0);
+            for (int c = 0; c < full; c += 16) {
+                IntVector p0 = pairsOf(w0 + c);
+                s0 = even(p0).fma(FloatVector.fromArray(Vec8.F, xe, c >> 1),
+                        odd(p0).fma(FloatVector.fromArray(Vec8.F, xo, c >> 1), s0));
             }
-            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, c, x, xOff);
+            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, full, x, xOff);
         }
+    }
+
+    /** 16 BF16 values from {@code p} as 8 ints (element 2i in the low half of int i). */
+    private IntVector pairsOf(int p) {
+        return ShortVector.fromArray(ShortVector.SPECIES_256, w, p).reinterpretAsInts();
+    }
+
+    private static FloatVector even(IntVector pairs) {
+        return pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector odd(IntVector pairs) {
+        return pairs.and(0xffff0000).reinterpretAsFloats();
     }
 
     private void rowsF16(int r0, int r1, float[] x, int xOff, float[] y, int yOff) {
