@@ -3,6 +3,7 @@ package dev.prune4j.sparse;
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -160,12 +161,152 @@ final class NofMMatrix extends AbstractSparseMatrix {
     @Override
     void matvecFast(float[] x, int xOff, float[] y, int yOff) {
         boolean twoFour = n == 2 && m == 4;
+        if (twoFour && (values.type == ValueType.F32 || values.type == ValueType.INT8)) {
+            matvec24Select(x, xOff, y, yOff);
+            return;
+        }
         Parallel.forRange(rows, 8, streamNanos(bytes()), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 float s = twoFour ? rowDot24(r, x, xOff) : rowDotGeneral(r, x, xOff);
                 y[yOff + r] = s * values.scale(r);
             }
         });
+    }
+
+    /**
+     * 2:4 in the compressed domain: instead of expanding the weights to 16 dense lanes (two
+     * permutes, two ANDs and two FMAs per 8 values), select the 8 inputs that the 8 stored values
+     * of 16 columns multiply and do one FMA. x is first laid out per 16 columns as
+     * [c0–3, c8–11 | c4–7, c12–15] (int bits, {@link #selectLayout}), so that both halves of that
+     * block are 8-lane vectors xl = [g0 | g2], xh = [g1 | g3] (g = group of 4 columns) and one
+     * 8-lane control [i0, i1, i2, i3, 4+i4, 4+i5, 4+i6, 4+i7] (i = the positions of the 8 values
+     * in their groups, from two index bytes and two 256-entry tables) picks values 0, 1, 4, 5 from
+     * xl and 2, 3, 6, 7 from xh; a constant blend merges them. Per 16 columns and row: one value
+     * load, two table loads and an OR, two permutes, one blend, one FMA; four rows share the x
+     * loads, and four concurrent weight streams keep more memory requests in flight than one
+     * (measured: 1.39× dense at 1 thread cold, vs 0.97× for the expansion loop one row at a time).
+     */
+    private void matvec24Select(float[] x, int xOff, float[] y, int yOff) {
+        int full = cols & ~15;
+        int[] xs = selectLayout(x, xOff, full);
+        boolean int8 = values.type == ValueType.INT8;
+        Parallel.forRange(rows, 8, streamNanos(bytes()), (r0, r1) -> {
+            int r = r0;
+            if (int8) {
+                for (; r + 3 < r1; r += 4) {
+                    rows4Select24I8(r, xs, full, x, xOff, y, yOff);
+                }
+            } else {
+                for (; r + 3 < r1; r += 4) {
+                    rows4Select24F32(r, xs, full, x, xOff, y, yOff);
+                }
+            }
+            for (; r < r1; r++) {
+                float s = (int8 ? row1Select24I8(r, xs, full) : row1Select24F32(r, xs, full)) + tail24(r, full, x, xOff);
+                y[yOff + r] = s * values.scale(r);
+            }
+        });
+    }
+
+    /** x[xOff …] as int bits, per 16 columns in the order [c0–3, c8–11, c4–7, c12–15] ([full]). */
+    static int[] selectLayout(float[] x, int xOff, int full) {
+        int[] xs = new int[full];
+        for (int c = 0; c < full; c += 16) {
+            for (int j = 0; j < 4; j++) {
+                xs[c + j] = Float.floatToRawIntBits(x[xOff + c + j]);
+                xs[c + 4 + j] = Float.floatToRawIntBits(x[xOff + c + 8 + j]);
+                xs[c + 8 + j] = Float.floatToRawIntBits(x[xOff + c + 4 + j]);
+                xs[c + 12 + j] = Float.floatToRawIntBits(x[xOff + c + 12 + j]);
+            }
+        }
+        return xs;
+    }
+
+    /** The 8 inputs multiplied by the 8 stored values of one 16-column block (index bytes b0, b1). */
+    private static FloatVector select24(IntVector xl, IntVector xh, int b0, int b1) {
+        IntVector k = IntVector.fromArray(Vec8.I, Vec8.SELECT24_LO, b0 * 8).or(IntVector.fromArray(Vec8.I, Vec8.SELECT24_HI, b1 * 8));
+        return k.selectFrom(xl).blend(k.selectFrom(xh), Vec8.SELECT24_BLEND).reinterpretAsFloats();
+    }
+
+    private void rows4Select24F32(int r, int[] xs, int full, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        byte[] ix = idx;
+        int st = groups * 2;
+        int is = idxStride;
+        int p0 = r * st;
+        int p1 = p0 + st;
+        int p2 = p1 + st;
+        int p3 = p2 + st;
+        int i0 = r * is;
+        int i1 = i0 + is;
+        int i2 = i1 + is;
+        int i3 = i2 + is;
+        FloatVector a0 = FloatVector.zero(Vec8.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int blocks = full >>> 4;
+        for (int j = 0; j < blocks; j++) { // one induction variable, so C2 hoists the index range checks
+            IntVector xl = IntVector.fromArray(Vec8.I, xs, 16 * j);
+            IntVector xh = IntVector.fromArray(Vec8.I, xs, 16 * j + 8);
+            a0 = FloatVector.fromArray(Vec8.F, v, p0 + 8 * j).fma(select24(xl, xh, ix[i0 + 2 * j] & 0xFF, ix[i0 + 2 * j + 1] & 0xFF), a0);
+            a1 = FloatVector.fromArray(Vec8.F, v, p1 + 8 * j).fma(select24(xl, xh, ix[i1 + 2 * j] & 0xFF, ix[i1 + 2 * j + 1] & 0xFF), a1);
+            a2 = FloatVector.fromArray(Vec8.F, v, p2 + 8 * j).fma(select24(xl, xh, ix[i2 + 2 * j] & 0xFF, ix[i2 + 2 * j + 1] & 0xFF), a2);
+            a3 = FloatVector.fromArray(Vec8.F, v, p3 + 8 * j).fma(select24(xl, xh, ix[i3 + 2 * j] & 0xFF, ix[i3 + 2 * j + 1] & 0xFF), a3);
+        }
+        y[yOff + r] = a0.reduceLanes(VectorOperators.ADD) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = a1.reduceLanes(VectorOperators.ADD) + tail24(r + 1, full, x, xOff);
+        y[yOff + r + 2] = a2.reduceLanes(VectorOperators.ADD) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = a3.reduceLanes(VectorOperators.ADD) + tail24(r + 3, full, x, xOff);
+    }
+
+    private float row1Select24F32(int r, int[] xs, int full) {
+        float[] v = values.f32;
+        int p = r * groups * 2;
+        int ib = r * idxStride;
+        FloatVector a0 = FloatVector.zero(Vec8.F);
+        for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
+            a0 = FloatVector.fromArray(Vec8.F, v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
+                    IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
+        }
+        return a0.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** As {@link #rows4Select24F32} with INT8 values (the row scale applied at the end). */
+    private void rows4Select24I8(int r, int[] xs, int full, float[] x, int xOff, float[] y, int yOff) {
+        byte[] v = values.i8;
+        int st = groups * 2;
+        int is = idxStride;
+        int p = r * st;
+        int ib = r * is;
+        FloatVector a0 = FloatVector.zero(Vec8.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
+            IntVector xl = IntVector.fromArray(Vec8.I, xs, c);
+            IntVector xh = IntVector.fromArray(Vec8.I, xs, c + 8);
+            a0 = Vec8.i8(v, p).fma(select24(xl, xh, idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
+            a1 = Vec8.i8(v, p + st).fma(select24(xl, xh, idx[ib + is] & 0xFF, idx[ib + is + 1] & 0xFF), a1);
+            a2 = Vec8.i8(v, p + 2 * st).fma(select24(xl, xh, idx[ib + 2 * is] & 0xFF, idx[ib + 2 * is + 1] & 0xFF), a2);
+            a3 = Vec8.i8(v, p + 3 * st).fma(select24(xl, xh, idx[ib + 3 * is] & 0xFF, idx[ib + 3 * is + 1] & 0xFF), a3);
+        }
+        y[yOff + r] = (a0.reduceLanes(VectorOperators.ADD) + tail24(r, full, x, xOff)) * values.scale(r);
+        y[yOff + r + 1] = (a1.reduceLanes(VectorOperators.ADD) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
+        y[yOff + r + 2] = (a2.reduceLanes(VectorOperators.ADD) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
+        y[yOff + r + 3] = (a3.reduceLanes(VectorOperators.ADD) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
+    }
+
+    private float row1Select24I8(int r, int[] xs, int full) {
+        byte[] v = values.i8;
+        int p = r * groups * 2;
+        int ib = r * idxStride;
+        FloatVector a0 = FloatVector.zero(Vec8.F);
+        for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
+            a0 = Vec8.i8(v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
+                    IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
+        }
+        return a0.reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -36,6 +36,16 @@ final class Vec8 {
     static final int[] TWO_FOUR_LO = new int[256 * 8];
     static final int[] TWO_FOUR_HI = new int[256 * 8];
     static final int[] TWO_FOUR_KEEP = new int[256 * 8];
+    /**
+     * 2:4 input selection (see {@code NofMMatrix}): for an index byte b, lanes 0…3 of SELECT24_LO
+     * are its four 2-bit positions (lanes 4…7 zero); lanes 4…7 of SELECT24_HI are 4 + its
+     * positions (lanes 0…3 zero). All [256, 8].
+     */
+    static final int[] SELECT24_LO = new int[256 * 8];
+    static final int[] SELECT24_HI = new int[256 * 8];
+    /** Lanes 2, 3, 6, 7: the lanes of a 2:4 selection that come from the second input vector. */
+    static final VectorMask<Integer> SELECT24_BLEND = VectorMask.fromValues(IntVector.SPECIES_256,
+            false, false, true, true, false, false, true, true);
 
     static {
         for (int b = 0; b < 256; b++) {
@@ -49,6 +59,8 @@ final class Vec8 {
                 TWO_FOUR_LO[b * 8 + dense] = v;
                 TWO_FOUR_HI[b * 8 + dense] = 4 + v;
                 TWO_FOUR_KEEP[b * 8 + dense] = -1;
+                SELECT24_LO[b * 8 + v] = b >>> (2 * v) & 3;
+                SELECT24_HI[b * 8 + 4 + v] = 4 + (b >>> (2 * v) & 3);
             }
         }
     }
