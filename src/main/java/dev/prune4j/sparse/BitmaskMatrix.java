@@ -119,90 +119,96 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
 
     private float rowF32(int r, float[] x, int xOff) {
         PackedValues v = values;
+        float[] vals = v.f32;
+        long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
-        int full = cols & ~15;
-        int c = 0;
-        for (; c < full; c += 16) {
-            int bits = (int) (mask[mo + (c >>> 6)] >>> (c & 63)) & 0xFFFF;
-            int b0 = bits & 0xFF;
-            int b1 = bits >>> 8;
-            int p1 = p + Integer.bitCount(b0);
-            FloatVector w0 = Vec8.expand(Vec8.f32(v.f32, p), Vec8.EXPAND, Vec8.KEEP, b0);
-            FloatVector w1 = Vec8.expand(Vec8.f32(v.f32, p1), Vec8.EXPAND, Vec8.KEEP, b1);
-            p = p1 + Integer.bitCount(b1);
-            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+        int words = cols >>> 6;
+        for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled
+            long word = mk[mo + wi];
+            int c = xOff + (wi << 6);
+            for (int k = 0; k < 64; k += 16) {
+                int b0 = (int) (word >>> k) & 0xFF;
+                int b1 = (int) (word >>> (k + 8)) & 0xFF;
+                int p1 = p + Integer.bitCount(b0);
+                acc0 = Vec8.expand(Vec8.f32(vals, p), Vec8.EXPAND, Vec8.KEEP, b0).fma(FloatVector.fromArray(Vec8.F, x, c + k), acc0);
+                acc1 = Vec8.expand(Vec8.f32(vals, p1), Vec8.EXPAND, Vec8.KEEP, b1).fma(FloatVector.fromArray(Vec8.F, x, c + k + 8), acc1);
+                p = p1 + Integer.bitCount(b1);
+            }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, c, x, xOff);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, words << 6, x, xOff);
     }
 
     private float rowBf16(int r, float[] x, int xOff) {
         PackedValues v = values;
+        short[] vals = v.half;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
-        int full = cols & ~15;
-        int c = 0;
-        for (; c < full; c += 16) {
-            int bits = (int) (mask[mo + (c >>> 6)] >>> (c & 63)) & 0xFFFF;
+        long[] mk = mask;
+        int blocks = cols >>> 4;
+        for (int j = 0; j < blocks; j++) { // one induction variable: with c += 16, C2 kept c on the stack
+            int bits = (int) (mk[mo + (j >>> 2)] >>> ((j & 3) << 4)) & 0xFFFF;
             int b0 = bits & 0xFF;
             int b1 = bits >>> 8;
             int p1 = p + Integer.bitCount(b0);
-            FloatVector w0 = Vec8.expand(Vec8.bf16(v.half, p), Vec8.EXPAND, Vec8.KEEP, b0);
-            FloatVector w1 = Vec8.expand(Vec8.bf16(v.half, p1), Vec8.EXPAND, Vec8.KEEP, b1);
+            FloatVector w0 = Vec8.expand(Vec8.bf16(vals, p), Vec8.EXPAND, Vec8.KEEP, b0);
+            FloatVector w1 = Vec8.expand(Vec8.bf16(vals, p1), Vec8.EXPAND, Vec8.KEEP, b1);
             p = p1 + Integer.bitCount(b1);
-            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, c, x, xOff);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowF16(int r, float[] x, int xOff) {
         PackedValues v = values;
+        short[] vals = v.half;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
-        int full = cols & ~15;
-        int c = 0;
-        for (; c < full; c += 16) {
-            int bits = (int) (mask[mo + (c >>> 6)] >>> (c & 63)) & 0xFFFF;
+        long[] mk = mask;
+        int blocks = cols >>> 4;
+        for (int j = 0; j < blocks; j++) { // one induction variable: with c += 16, C2 kept c on the stack
+            int bits = (int) (mk[mo + (j >>> 2)] >>> ((j & 3) << 4)) & 0xFFFF;
             int b0 = bits & 0xFF;
             int b1 = bits >>> 8;
             int p1 = p + Integer.bitCount(b0);
-            FloatVector w0 = Vec8.expand(Vec8.f16(v.half, p), Vec8.EXPAND, Vec8.KEEP, b0);
-            FloatVector w1 = Vec8.expand(Vec8.f16(v.half, p1), Vec8.EXPAND, Vec8.KEEP, b1);
+            FloatVector w0 = Vec8.expand(Vec8.f16(vals, p), Vec8.EXPAND, Vec8.KEEP, b0);
+            FloatVector w1 = Vec8.expand(Vec8.f16(vals, p1), Vec8.EXPAND, Vec8.KEEP, b1);
             p = p1 + Integer.bitCount(b1);
-            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
+            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, c, x, xOff);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowI8(int r, float[] x, int xOff) {
         PackedValues v = values;
+        byte[] vals = v.i8;
+        long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
-        int full = cols & ~15;
-        int c = 0;
-        for (; c < full; c += 16) {
-            int bits = (int) (mask[mo + (c >>> 6)] >>> (c & 63)) & 0xFFFF;
-            int b0 = bits & 0xFF;
-            int b1 = bits >>> 8;
-            int p1 = p + Integer.bitCount(b0);
-            FloatVector w0 = Vec8.expand(Vec8.i8(v.i8, p), Vec8.EXPAND, Vec8.KEEP, b0);
-            FloatVector w1 = Vec8.expand(Vec8.i8(v.i8, p1), Vec8.EXPAND, Vec8.KEEP, b1);
-            p = p1 + Integer.bitCount(b1);
-            acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
-            acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
+        int words = cols >>> 6;
+        for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled
+            long word = mk[mo + wi];
+            int c = xOff + (wi << 6);
+            for (int k = 0; k < 64; k += 16) {
+                int b0 = (int) (word >>> k) & 0xFF;
+                int b1 = (int) (word >>> (k + 8)) & 0xFF;
+                int p1 = p + Integer.bitCount(b0);
+                acc0 = Vec8.expand(Vec8.i8(vals, p), Vec8.EXPAND, Vec8.KEEP, b0).fma(FloatVector.fromArray(Vec8.F, x, c + k), acc0);
+                acc1 = Vec8.expand(Vec8.i8(vals, p1), Vec8.EXPAND, Vec8.KEEP, b1).fma(FloatVector.fromArray(Vec8.F, x, c + k + 8), acc1);
+                p = p1 + Integer.bitCount(b1);
+            }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, c, x, xOff);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, words << 6, x, xOff);
     }
 
     /** The columns from c on (fewer than 16), in scalar. */
