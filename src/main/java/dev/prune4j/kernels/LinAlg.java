@@ -19,8 +19,8 @@ import static dev.prune4j.kernels.DoubleGemm.NR;
 public final class LinAlg {
     /** Block size of the factorisations: the depth of the trailing updates. */
     static final int NB = 128;
-    /** Rows of C per call in the triangular updates (a multiple of MR). */
-    private static final int RB = 96;
+    /** Rows of C per call in the triangular updates (a multiple of MR and of NR). */
+    private static final int RB = 80;
     /** Rough single-thread float64 GEMM speed, for the "is it worth a thread" estimate. */
     private static final double FLOPS_PER_NANO = 30;
 
