@@ -36,6 +36,9 @@ public final class KernelBench {
     /** (K, N) of linear layers in LLaMA/BERT-like models: d → 4d, 4d → d, d → d, d → ffn, ffn → d. */
     private static final int[][] LLM_KN = {{768, 3072}, {3072, 768}, {4096, 4096}, {4096, 11008}, {11008, 4096}};
 
+    /** Pause before each timed side: longer than OpenBLAS's busy-wait after a call (≈ 80 ms, see {@link Timing}). */
+    private static final double IDLE_SECONDS = 0.15;
+
     private final Mode mode;
     private final PrintStream progress;
     private final Timing timing;
@@ -45,7 +48,7 @@ public final class KernelBench {
     private KernelBench(Mode mode, PrintStream progress) {
         this.mode = mode;
         this.progress = progress;
-        this.timing = mode == Mode.QUICK ? new Timing(0.15, 0.04, 3) : new Timing(0.4, 0.15, 5);
+        this.timing = mode == Mode.QUICK ? new Timing(0.15, 0.04, 3, IDLE_SECONDS) : new Timing(0.4, 0.15, 5, IDLE_SECONDS);
     }
 
     /** Runs the benchmark; progress lines go to {@code progress}. */

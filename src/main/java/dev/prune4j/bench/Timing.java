@@ -11,15 +11,24 @@ import java.util.Arrays;
  * processes does not inflate: for single-threaded runs (both sides on the calling thread) it is
  * the load-robust comparison on a shared machine.
  *
+ * <p>Every warm-up and repetition starts after {@code idleSeconds} of sleep. OpenBLAS's worker
+ * threads busy-wait for the next call after returning (measured here: ≈ 80 ms at full speed
+ * after a 2-thread SGEMM, from their thread CPU time in {@code /proc}); without the pause they
+ * spin on the cores while our side's repetition runs right after, and a 2-thread run of ours
+ * then measured slower than a 1-thread one. Our pool threads park when idle, so the pause is a
+ * no-op for OpenBLAS. Inside a repetition each side runs back to back, in its own steady state.
+ *
  * @param warmupSeconds minimum warm-up time per side
  * @param repSeconds    minimum time of one repetition (short calls are repeated inside it)
  * @param reps          repetitions per side (odd, for a clean median)
+ * @param idleSeconds   sleep before each side's warm-up and repetition, so that the other side's
+ *                      threads are idle
  */
-record Timing(double warmupSeconds, double repSeconds, int reps) {
+record Timing(double warmupSeconds, double repSeconds, int reps, double idleSeconds) {
     Timing {
-        if (!(warmupSeconds >= 0) || !(repSeconds > 0) || reps < 1) {
-            throw new IllegalArgumentException("timing needs warmup ≥ 0, rep > 0 s and ≥ 1 rep; found "
-                    + warmupSeconds + ", " + repSeconds + ", " + reps);
+        if (!(warmupSeconds >= 0) || !(repSeconds > 0) || reps < 1 || !(idleSeconds >= 0)) {
+            throw new IllegalArgumentException("timing needs warmup ≥ 0, rep > 0 s, ≥ 1 rep and idle ≥ 0 s; found "
+                    + warmupSeconds + ", " + repSeconds + ", " + reps + ", " + idleSeconds);
         }
     }
 
@@ -31,22 +40,40 @@ record Timing(double warmupSeconds, double repSeconds, int reps) {
 
     /** Times {@code ours} against {@code baseline}. */
     Result compare(Runnable ours, Runnable baseline) {
+        idle();
         int innerOurs = calibrate(ours);
+        idle();
         int innerBase = calibrate(baseline);
         double[] a = new double[reps];
         double[] b = new double[reps];
         double[] ac = new double[reps];
         double[] bc = new double[reps];
         for (int r = 0; r < reps; r++) {
+            idle();
             long c0 = THREADS.getCurrentThreadCpuTime();
             a[r] = timeOnce(ours, innerOurs);
             long c1 = THREADS.getCurrentThreadCpuTime();
-            b[r] = timeOnce(baseline, innerBase);
+            idle();
             long c2 = THREADS.getCurrentThreadCpuTime();
+            b[r] = timeOnce(baseline, innerBase);
+            long c3 = THREADS.getCurrentThreadCpuTime();
             ac[r] = (c1 - c0) * 1e-9 / innerOurs;
-            bc[r] = (c2 - c1) * 1e-9 / innerBase;
+            bc[r] = (c3 - c2) * 1e-9 / innerBase;
         }
         return new Result(median(a), median(b), median(ac), median(bc));
+    }
+
+    /** Sleeps {@code idleSeconds}, so that threads left spinning by the previous run go idle. */
+    private void idle() {
+        if (idleSeconds == 0) {
+            return;
+        }
+        try {
+            Thread.sleep((long) (idleSeconds * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while idling between timed runs", e);
+        }
     }
 
     /** Warms {@code run} up and returns how many calls make one repetition of ≥ repSeconds. */

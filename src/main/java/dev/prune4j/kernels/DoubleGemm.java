@@ -16,14 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class DoubleGemm {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     static final int VL = S.length();
-    /** Rows of the register tile. */
-    static final int MR = 8;
+    /** Rows of the register tile (see {@link #micro} for why five). */
+    static final int MR = 5;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * VL;
     /** Depth of a packed panel; KC·NR doubles of B stay in L1/L2 while A streams. */
     static final int KC = 192;
-    /** Rows of A packed at once (fits L2 with KC). */
-    static final int MC = 96;
+    /** Rows of A packed at once (fits L2 with KC; a multiple of MR). */
+    static final int MC = 80;
     /** Columns of B packed at once. */
     static final int NC = 1536;
 
@@ -184,10 +184,13 @@ final class DoubleGemm {
     }
 
     /**
-     * C[MR, NR] (at cOff, ldc) += packed A panel · packed B panel over kc steps. Eight rows × two
-     * 256-bit vectors measured fastest here (Zen 4, 256-bit preferred species): 25.7 GFLOP/s of
-     * thread CPU time vs 19.8 for 6×2 and 19.4 for 4×3 in one run of a throw-away harness,
-     * despite spilling a register or two.
+     * C[MR, NR] (at cOff, ldc) += packed A panel · packed B panel over kc steps: five rows × two
+     * vectors, ten accumulators. With 16 vector registers (AVX2) the tile must leave C2 room for
+     * the two B vectors and the broadcasts it schedules ahead: the 6×2 and 8×2 tiles (12 and 16
+     * accumulators) made it spill an accumulator to the stack inside the loop (seen in the
+     * disassembly of 6×2), which puts a store-to-load round trip on that FMA chain. Measured
+     * (thread CPU time, C += A·Bᵀ at 1024×1024×256, fresh JVM per tile, load ≈ 5–8): 5×2
+     * 34–38 GFLOP/s, 3×3 30–31, 8×2 25–27, 4×2 21–32, 6×2 14–17, against OpenBLAS dgemm's 29–37.
      */
     private static void micro(int kc, double[] ap, int ao, double[] bp, int bo, double[] c, int cOff, int ldc) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
@@ -195,9 +198,6 @@ final class DoubleGemm {
         DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
         DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
         DoubleVector c40 = DoubleVector.zero(S), c41 = DoubleVector.zero(S);
-        DoubleVector c50 = DoubleVector.zero(S), c51 = DoubleVector.zero(S);
-        DoubleVector c60 = DoubleVector.zero(S), c61 = DoubleVector.zero(S);
-        DoubleVector c70 = DoubleVector.zero(S), c71 = DoubleVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bi = bo + p * NR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
@@ -218,15 +218,6 @@ final class DoubleGemm {
             x = DoubleVector.broadcast(S, ap[ai + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = DoubleVector.broadcast(S, ap[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = DoubleVector.broadcast(S, ap[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
         }
         // written out, not a helper: a vector passed to a call C2 does not inline gets boxed
         int o = cOff;
@@ -244,14 +235,5 @@ final class DoubleGemm {
         o += ldc;
         DoubleVector.fromArray(S, c, o).add(c40).intoArray(c, o);
         DoubleVector.fromArray(S, c, o + VL).add(c41).intoArray(c, o + VL);
-        o += ldc;
-        DoubleVector.fromArray(S, c, o).add(c50).intoArray(c, o);
-        DoubleVector.fromArray(S, c, o + VL).add(c51).intoArray(c, o + VL);
-        o += ldc;
-        DoubleVector.fromArray(S, c, o).add(c60).intoArray(c, o);
-        DoubleVector.fromArray(S, c, o + VL).add(c61).intoArray(c, o + VL);
-        o += ldc;
-        DoubleVector.fromArray(S, c, o).add(c70).intoArray(c, o);
-        DoubleVector.fromArray(S, c, o + VL).add(c71).intoArray(c, o + VL);
     }
 }

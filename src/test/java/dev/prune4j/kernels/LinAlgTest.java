@@ -66,6 +66,65 @@ class LinAlgTest {
         }
     }
 
+    /**
+     * The Gram step of the inverse (Wᵀ·W of a lower-triangular W, zeros skipped in strips) against
+     * the naive triple loop, on sizes around its 256-row block and 64-wide strips. Each entry is a
+     * dot product of at most n terms: |error| ≤ γ_n·Σ|w_pi·w_pj| (Higham §3.1).
+     */
+    @Test
+    void lowerGramMatchesNaiveProduct() {
+        for (int n : new int[]{1, 7, 63, 65, 255, 257, 300, 513}) {
+            Rng rng = new Rng(300 + n);
+            double[] w = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    w[i * n + j] = rng.nextDouble() * 2 - 1;
+                }
+            }
+            double[] ref = new double[n * n];
+            double[] bound = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    double b = 0;
+                    for (int p = Math.max(i, j); p < n; p++) {
+                        s += w[p * n + i] * w[p * n + j];
+                        b += Math.abs(w[p * n + i] * w[p * n + j]);
+                    }
+                    ref[i * n + j] = s;
+                    bound[i * n + j] = 2 * gamma(n) * b;
+                }
+            }
+            for (int t : threadCounts()) {
+                Parallel.setThreads(t);
+                double[] ours = w.clone();
+                LinAlg.lowerGramInPlace(ours, n);
+                for (int e = 0; e < n * n; e++) {
+                    if (!(Math.abs(ours[e] - ref[e]) <= bound[e])) {
+                        fail("lowerGram n=" + n + " threads=" + t + ": entry (" + e / n + ", " + e % n + ") is "
+                                + ours[e] + ", expected " + ref[e] + " ± " + bound[e]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gramColumnSplitCoversTheBlockRowInNrMultiples() {
+        for (int[] c : new int[][]{{1024, 0, 256}, {1024, 768, 1024}, {300, 256, 300}, {7, 0, 7}}) {
+            for (int parts : new int[]{1, 2, 3}) {
+                int[] b = LinAlg.splitGramColumns(c[0], c[1], c[2], parts);
+                assertEquals(0, b[0]);
+                assertEquals(c[2], b[b.length - 1]);
+                for (int q = 1; q < b.length; q++) {
+                    assertTrue(b[q] >= b[q - 1], "bounds must not decrease: " + java.util.Arrays.toString(b));
+                    assertTrue(q == b.length - 1 || b[q] % DoubleGemm.NR == 0, "inner bound not a multiple of NR: "
+                            + java.util.Arrays.toString(b));
+                }
+            }
+        }
+    }
+
     @Test
     void spdInverseMatchesReference() {
         for (int n : SIZES) {
