@@ -1,6 +1,7 @@
 package dev.prune4j.prune;
 
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.kernels.Parallel;
 
 /**
  * Calibration statistics of one linear layer's inputs X [tokens, in], accumulated batch by batch
@@ -40,14 +41,17 @@ public final class LayerStats {
         if (x.length < (long) rows * in) {
             throw new IllegalArgumentException("LayerStats: x holds " + x.length + " values, expected [" + rows + ", " + in + "]");
         }
-        for (int r = 0; r < rows; r++) {
-            int o = r * in;
-            for (int j = 0; j < in; j++) {
-                double v = x[o + j];
-                sum[j] += v;
-                sumSquares[j] += v * v;
+        // input features are independent: split the columns over the kernel threads (64-aligned)
+        Parallel.forRange(in, 64, 2L * rows * in, (j0, j1) -> {
+            for (int r = 0; r < rows; r++) {
+                int o = r * in;
+                for (int j = j0; j < j1; j++) {
+                    double v = x[o + j];
+                    sum[j] += v;
+                    sumSquares[j] += v * v;
+                }
             }
-        }
+        });
         if (gram != null) {
             // XᵀX of this batch in float32 chunks of ≤ 256 tokens (short sums), accumulated in float64
             Kernels k = Kernels.get();
