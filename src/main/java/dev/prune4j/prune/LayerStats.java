@@ -15,6 +15,7 @@ public final class LayerStats {
     private final double[] sumSquares;
     private final double[] gram; // [in, in] or null
     private long tokens;
+    private final java.util.Map<String, Object> memo = new java.util.HashMap<>();
 
     /** Statistics for a layer with {@code in} inputs; {@code withGram} also keeps XᵀX. */
     public LayerStats(int in, boolean withGram) {
@@ -74,6 +75,17 @@ public final class LayerStats {
             }
         }
         tokens += rows;
+        memo.clear();
+    }
+
+    /**
+     * A value derived from these statistics alone, computed once per key and kept with them (so
+     * that layers sharing an input share it too, e.g. SparseGPT's factor of H⁻¹ for q/k/v).
+     * Cleared when more tokens are accumulated.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized <T> T memo(String key, java.util.function.Supplier<T> compute) {
+        return (T) memo.computeIfAbsent(key, k -> compute.get());
     }
 
     /** ‖X_j‖₂ for every input feature j. */
