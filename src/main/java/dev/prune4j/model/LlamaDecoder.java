@@ -244,7 +244,7 @@ public final class LlamaDecoder {
      * (positions 0…t−1), reporting every linear input to {@code observer}. For calibration.
      */
     public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
-        KvCache cache = new KvCache(cfg.layers(), t, cfg.kvDim());
+        KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim()); // this layer's keys and values only
         layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
     }
 
