@@ -46,15 +46,18 @@ public final class PruneBench {
         Parallel.setThreads(threads);
         Map<String, Double> torch = python == null ? Map.of() : torchTimes(python, script, shapes, tokens, threads, methods, log);
         List<Map<String, Object>> cases = new ArrayList<>();
-        // warm-up on a small layer so that the JIT has compiled the kernels before anything is timed
+        // warm-up on a small layer so that the JIT has compiled the kernels before anything is
+        // timed: at least 3 runs per method and until 1 s is spent on it (C2 compiles in the
+        // background; on a busy 2-core machine it needs a while)
         LayerShape small = new LayerShape(256, 256);
         float[] ws = new float[256 * 256];
         float[] xs = new float[256 * 256];
         new Rng(2).fillGaussian(ws, 0, 1);
         new Rng(3).fillGaussian(xs, 0, 1);
-        for (int rep = 0; rep < 3; rep++) {
-            for (String m : methods) {
-                time(m, ws, xs, small, 256);
+        for (String m : methods) {
+            double spent = 0;
+            for (int rep = 0; rep < 3 || (spent < 1.0 && rep < 200); rep++) {
+                spent += time(m, ws, xs, small, 256);
             }
         }
         for (LayerShape s : shapes) {

@@ -26,6 +26,13 @@ final class BenchPruneCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--methods", split = ",", defaultValue = "wanda,sparsegpt",
+            description = "Methods to time, comma-separated: wanda, sparsegpt (default: ${DEFAULT-VALUE}).")
+    List<Method> methods;
+
+    /** The timed methods. */
+    enum Method { wanda, sparsegpt }
+
     @Option(names = "--no-pytorch", description = "Skip the PyTorch baseline.")
     boolean noTorch;
 
@@ -51,7 +58,7 @@ final class BenchPruneCommand implements Callable<Integer> {
         } else if (py == null && !noTorch) {
             err.println("prune4j bench prune: no Python with torch (apt-get install python3-torch); PyTorch baseline skipped");
         }
-        List<Map<String, Object>> cases = PruneBench.run(shapes, tokens, threads, List.of("wanda", "sparsegpt"), py, script, err);
+        List<Map<String, Object>> cases = PruneBench.run(shapes, tokens, threads, methods.stream().map(Enum::name).toList(), py, script, err);
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("cases", cases);

@@ -34,6 +34,20 @@ public final class Memory {
         return m;
     }
 
+    /** Peak resident set size of this process (VmHWM from /proc/self/status) in bytes; -1 where unknown. */
+    public static long peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not Linux: no number
+        }
+        return -1;
+    }
+
     /**
      * Memory bandwidth in bytes/s of a streaming copy of {@code floats} floats on all kernel
      * threads (System.arraycopy, best of 5), counting read + written bytes as STREAM does; the

@@ -376,38 +376,15 @@ public final class SafeTensors {
      * The data area starts 8-byte aligned (the header is padded with spaces).
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        ObjectNode header = JSON.createObjectNode();
-        if (metadata != null && !metadata.isEmpty()) {
-            ObjectNode md = header.putObject("__metadata__");
-            metadata.forEach(md::put);
-        }
+        List<Entry> entries = new java.util.ArrayList<>();
         long pos = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            if (e.getKey().equals("__metadata__")) {
-                throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
-            }
             Tensor t = e.getValue();
             long bytes = t.numel() * t.dtype().byteSize();
-            ObjectNode n = header.putObject(e.getKey());
-            n.put("dtype", t.dtype().safetensorsName());
-            ArrayNode shape = n.putArray("shape");
-            for (int d : t.shape().dims()) {
-                shape.add(d);
-            }
-            n.putArray("data_offsets").add(pos).add(pos + bytes);
+            entries.add(new Entry(e.getKey(), t.dtype(), t.shape(), pos, pos + bytes));
             pos += bytes;
         }
-        byte[] json;
-        try {
-            json = JSON.writeValueAsBytes(header);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        int padded = (json.length + 7) / 8 * 8;
-        byte[] head = new byte[8 + padded];
-        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
-        System.arraycopy(json, 0, head, 8, json.length);
-        Arrays.fill(head, 8 + json.length, head.length, (byte) ' ');
+        byte[] head = headerBytes(entries, metadata);
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -444,12 +421,48 @@ public final class SafeTensors {
         }
     }
 
+    /**
+     * The file head for {@code entries} (their offsets relative to the data area): the 8-byte
+     * little-endian header length, then the JSON header padded with spaces to a multiple of 8.
+     */
+    static byte[] headerBytes(List<Entry> entries, Map<String, String> metadata) {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode md = header.putObject("__metadata__");
+            metadata.forEach(md::put);
+        }
+        for (Entry e : entries) {
+            if (e.name().equals("__metadata__")) {
+                throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
+            }
+            ObjectNode n = header.putObject(e.name());
+            n.put("dtype", e.dtype().safetensorsName());
+            ArrayNode shape = n.putArray("shape");
+            for (int d : e.shape().dims()) {
+                shape.add(d);
+            }
+            n.putArray("data_offsets").add(e.begin()).add(e.end());
+        }
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(header);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] head = new byte[8 + padded];
+        ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
+        System.arraycopy(json, 0, head, 8, json.length);
+        Arrays.fill(head, 8 + json.length, head.length, (byte) ' ');
+        return head;
+    }
+
     /** Writes tensors without metadata. */
     public static void write(Path file, Map<String, Tensor> tensors) {
         write(file, tensors, Map.of());
     }
 
-    private static MemorySegment littleEndianBytes(Tensor t) {
+    static MemorySegment littleEndianBytes(Tensor t) {
         Tensor c = t.contiguous();
         MemorySegment bytes = c.contiguousBytes();
         boolean heap = c.isHeapF32();
@@ -464,7 +477,7 @@ public final class SafeTensors {
         return le;
     }
 
-    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
+    static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             ch.write(b);
         }

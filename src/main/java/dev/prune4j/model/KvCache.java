@@ -19,6 +19,23 @@ public final class KvCache {
         this.values = new float[layers][Math.multiplyExact(capacity, kvDim)];
     }
 
+    /** A cache holding only layer {@code layer}'s keys and values (for running that layer alone). */
+    static KvCache forLayer(int layers, int layer, int capacity, int kvDim) {
+        KvCache c = new KvCache(capacity, layers);
+        c.keys[layer] = new float[Math.multiplyExact(capacity, kvDim)];
+        c.values[layer] = new float[Math.multiplyExact(capacity, kvDim)];
+        return c;
+    }
+
+    private KvCache(int capacity, int layers) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("KV cache capacity must be positive, found " + capacity);
+        }
+        this.capacity = capacity;
+        this.keys = new float[layers][];
+        this.values = new float[layers][];
+    }
+
     /** Positions held. */
     public int length() {
         return length;

@@ -63,6 +63,7 @@ public final class LlamaDecoder {
     private final SparseMatrix lmHeadOp; // the same as an operator; other runtimes
     private final List<LinearPlanner.Planned> plan = new ArrayList<>();
     private final float[] invFreq;   // [head_dim / 2]
+    private final Model streamSource; // where a streamed decoder loads layers from; null otherwise
     private final float eps;
 
     public LlamaDecoder(Model model) {
@@ -79,6 +80,10 @@ public final class LlamaDecoder {
     }
 
     public LlamaDecoder(Model model, Kernels kernels, LinearRuntime runtime) {
+        this(model, kernels, runtime, false);
+    }
+
+    private LlamaDecoder(Model model, Kernels kernels, LinearRuntime runtime, boolean streamed) {
         if (!(model.architecture() instanceof LlamaConfig c)) {
             throw new IllegalArgumentException("LlamaDecoder needs a LlamaConfig model, found "
                     + model.architecture().modelType());
@@ -89,38 +94,18 @@ public final class LlamaDecoder {
         boolean live = runtime.mode() == LinearRuntime.Mode.F32;
         LinearPlanner planner = live ? null : new LinearPlanner(runtime);
         this.embedTable = model.parameter("model.embed_tokens.weight");
-        this.embed = live ? f32(model, "model.embed_tokens.weight") : null;
+        this.embed = live && !streamed ? f32(model, "model.embed_tokens.weight") : null;
         this.layers = new Layer[c.layers()];
-        for (int l = 0; l < c.layers(); l++) {
-            SparseMatrix[] ops = null;
-            if (!live) {
-                ops = new SparseMatrix[LINEARS.length];
-                for (int i = 0; i < LINEARS.length; i++) {
-                    String name = LlamaConfig.layer(l, LINEARS[i]);
-                    LinearPlanner.Planned p = planner.plan(name, model.parameter(name), 1);
-                    plan.add(p);
-                    ops[i] = p.op();
-                }
-            }
-            layers[l] = new Layer(f32(model, LlamaConfig.layer(l, "input_layernorm.weight")),
-                    live ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.weight")) : null,
-                    live ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.weight")) : null,
-                    live ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.weight")) : null,
-                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.bias")) : null,
-                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.bias")) : null,
-                    c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.bias")) : null,
-                    c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.q_norm.weight")) : null,
-                    c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.k_norm.weight")) : null,
-                    live ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.weight")) : null,
-                    c.outputBias() ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.bias")) : null,
-                    f32(model, LlamaConfig.layer(l, "post_attention_layernorm.weight")),
-                    live ? f32(model, LlamaConfig.layer(l, "mlp.gate_proj.weight")) : null,
-                    live ? f32(model, LlamaConfig.layer(l, "mlp.up_proj.weight")) : null,
-                    live ? f32(model, LlamaConfig.layer(l, "mlp.down_proj.weight")) : null, ops);
+        this.streamSource = streamed ? model : null;
+        for (int l = 0; l < c.layers() && !streamed; l++) {
+            layers[l] = buildLayer(model, l, planner);
         }
         this.finalNorm = f32(model, "model.norm.weight");
         String head = c.tiedEmbeddings() ? "model.embed_tokens.weight" : "lm_head.weight";
-        if (live) {
+        if (streamed) {
+            this.lmHead = null;
+            this.lmHeadOp = null;
+        } else if (live) {
             this.lmHead = c.tiedEmbeddings() ? embed : f32(model, head);
             this.lmHeadOp = null;
         } else {
@@ -131,6 +116,66 @@ public final class LlamaDecoder {
         }
         this.invFreq = c.inverseFrequencies();
         this.eps = (float) c.rmsNormEps();
+    }
+
+    /**
+     * A decoder for block-at-a-time work on a model too large for float32 in memory: nothing is
+     * converted up front; {@link #loadLayer} materialises one layer's weights in float32 (copies of
+     * the stored, usually memory-mapped, tensors) and {@link #unloadLayer} drops them. Token
+     * embeddings are read row by row from the stored table. Only {@link #embedTokens},
+     * {@link #forwardLayer} and {@link #linearWeights} of loaded layers are available; the full
+     * forward and logits are not.
+     */
+    public static LlamaDecoder streamed(Model model) {
+        return new LlamaDecoder(model, Kernels.get(), LinearRuntime.f32(), true);
+    }
+
+    /** Materialises layer {@code l}'s weights in float32 (a streamed decoder only). */
+    public void loadLayer(int l) {
+        requireStreamed();
+        layers[l] = buildLayer(streamSource, l, null);
+    }
+
+    /** Drops layer {@code l}'s float32 weights (a streamed decoder only). */
+    public void unloadLayer(int l) {
+        requireStreamed();
+        layers[l] = null;
+    }
+
+    private void requireStreamed() {
+        if (streamSource == null) {
+            throw new IllegalStateException("loadLayer/unloadLayer need a decoder made by LlamaDecoder.streamed");
+        }
+    }
+
+    private Layer buildLayer(Model model, int l, LinearPlanner planner) {
+        LlamaConfig c = cfg;
+        boolean live = planner == null;
+        SparseMatrix[] ops = null;
+        if (!live) {
+            ops = new SparseMatrix[LINEARS.length];
+            for (int i = 0; i < LINEARS.length; i++) {
+                String name = LlamaConfig.layer(l, LINEARS[i]);
+                LinearPlanner.Planned p = planner.plan(name, model.parameter(name), 1);
+                plan.add(p);
+                ops[i] = p.op();
+            }
+        }
+        return new Layer(f32(model, LlamaConfig.layer(l, "input_layernorm.weight")),
+                live ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.weight")) : null,
+                live ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.weight")) : null,
+                live ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.weight")) : null,
+                c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.q_proj.bias")) : null,
+                c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.k_proj.bias")) : null,
+                c.qkvBias() ? f32(model, LlamaConfig.layer(l, "self_attn.v_proj.bias")) : null,
+                c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.q_norm.weight")) : null,
+                c.qkNorm() ? f32(model, LlamaConfig.layer(l, "self_attn.k_norm.weight")) : null,
+                live ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.weight")) : null,
+                c.outputBias() ? f32(model, LlamaConfig.layer(l, "self_attn.o_proj.bias")) : null,
+                f32(model, LlamaConfig.layer(l, "post_attention_layernorm.weight")),
+                live ? f32(model, LlamaConfig.layer(l, "mlp.gate_proj.weight")) : null,
+                live ? f32(model, LlamaConfig.layer(l, "mlp.up_proj.weight")) : null,
+                live ? f32(model, LlamaConfig.layer(l, "mlp.down_proj.weight")) : null, ops);
     }
 
     private static float[] f32(Model m, String name) {
@@ -154,6 +199,11 @@ public final class LlamaDecoder {
         return List.copyOf(plan);
     }
 
+    /** The parameter names of layer {@code l}'s seven linear layers, in forward order. */
+    public static List<String> linearNames(int l) {
+        return java.util.Arrays.stream(LINEARS).map(n -> LlamaConfig.layer(l, n)).toList();
+    }
+
     /** The seven linear layers of layer {@code l} in forward order; their arrays are the live weights. */
     public List<LinearWeight> linearWeights(int l) {
         if (runtime.mode() != LinearRuntime.Mode.F32) {
@@ -161,6 +211,9 @@ public final class LlamaDecoder {
                     + runtime.mode());
         }
         Layer w = layers[l];
+        if (w == null) {
+            throw new IllegalStateException("layer " + l + " is not loaded (streamed decoder: call loadLayer first)");
+        }
         int d = cfg.hiddenSize();
         int inter = cfg.intermediateSize();
         float[][] arrays = {w.wq, w.wk, w.wv, w.wo, w.wGate, w.wUp, w.wDown};
@@ -191,7 +244,7 @@ public final class LlamaDecoder {
      * (positions 0…t−1), reporting every linear input to {@code observer}. For calibration.
      */
     public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
-        KvCache cache = new KvCache(cfg.layers(), t, cfg.kvDim());
+        KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim()); // this layer's keys and values only
         layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
     }
 
@@ -254,6 +307,9 @@ public final class LlamaDecoder {
 
     /** Logits of final hidden states h: [count, hidden]. */
     float[] logits(float[] h, int count, Logits which) {
+        if (streamSource != null && which != Logits.NONE) {
+            throw new IllegalStateException("a streamed decoder computes no logits; it is for block-at-a-time pruning");
+        }
         int d = cfg.hiddenSize();
         int v = cfg.vocabSize();
         return switch (which) {
@@ -302,6 +358,9 @@ public final class LlamaDecoder {
 
     private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs) {
         Layer w = layers[l];
+        if (w == null) {
+            throw new IllegalStateException("layer " + l + " is not loaded (streamed decoder: call loadLayer first)");
+        }
         int d = cfg.hiddenSize();
         int qDim = cfg.qDim();
         int kvDim = cfg.kvDim();

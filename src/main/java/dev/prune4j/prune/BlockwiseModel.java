@@ -15,6 +15,27 @@ public interface BlockwiseModel {
     /** The linear layers of block {@code b}, in forward order. */
     List<Linear> linears(int b);
 
+    /** The names of block {@code b}'s linear layers (without touching their weights). */
+    default List<String> linearNames(int b) {
+        return linears(b).stream().map(Linear::name).toList();
+    }
+
+    /** Called before block {@code b} is calibrated and pruned (a streaming model loads it here). */
+    default void beginBlock(int b) {
+    }
+
+    /**
+     * Called when block {@code b} is pruned and its outputs for the next block are computed (a
+     * streaming model writes and drops it here).
+     */
+    default void endBlock(int b) {
+    }
+
+    /** Whether only the block between {@link #beginBlock} and {@link #endBlock} has weights. */
+    default boolean streamsBlocks() {
+        return false;
+    }
+
     /** Number of calibration samples. */
     int samples();
 

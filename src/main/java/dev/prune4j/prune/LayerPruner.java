@@ -24,6 +24,12 @@ public interface LayerPruner {
     record ScoreAndSelect(Criterion criterion, Granularity granularity) implements LayerPruner {
         @Override
         public Mask prune(float[] w, int out, int in, LayerStats stats, Sparsity sparsity) {
+            Criterion.RowScorer rows = granularity == Granularity.ROW && sparsity instanceof Sparsity.Fraction
+                    ? criterion.rowScorer(w, out, in, stats) : null;
+            if (rows != null) {
+                // row by row: score, select and zero without holding all scores
+                return Selector.selectRows(rows, out, in, (int) Math.floor(sparsity.fraction() * in), w);
+            }
             float[] scores = criterion.score(w, out, in, stats);
             Mask m = Selector.select(scores, out, in, sparsity, granularity);
             m.applyTo(w);

@@ -12,6 +12,16 @@ public final class Magnitude implements Criterion {
     }
 
     @Override
+    public RowScorer rowScorer(float[] w, int out, int in, LayerStats stats) {
+        return (r, dst) -> {
+            int o = r * in;
+            for (int j = 0; j < in; j++) {
+                dst[j] = Math.abs(w[o + j]);
+            }
+        };
+    }
+
+    @Override
     public boolean needsCalibration() {
         return false;
     }

@@ -52,15 +52,15 @@ public final class OneShotPruner {
         for (Pattern p : ps) {
             boolean hit = false;
             for (int b = 0; b < model.blocks() && !hit; b++) {
-                for (BlockwiseModel.Linear l : model.linears(b)) {
-                    if (p.matcher(l.name()).matches()) {
+                for (String name : model.linearNames(b)) {
+                    if (p.matcher(name).matches()) {
                         hit = true;
                         break;
                     }
                 }
             }
             if (!hit) {
-                List<String> names = model.linears(0).stream().map(BlockwiseModel.Linear::name).toList();
+                List<String> names = model.linearNames(0);
                 throw new BadInputException("scope pattern '" + p + "' matches no linear layer; layers of block 0 are " + names);
             }
         }
@@ -70,6 +70,10 @@ public final class OneShotPruner {
     /** Runs the plan on {@code model} with its calibration samples; weights change in place. */
     public static List<LayerResult> run(BlockwiseModel model, Plan plan, Progress progress) {
         Predicate<String> inScope = scope(model, plan.scopePatterns());
+        if (model.streamsBlocks() && !(plan.allocation() instanceof Allocation.Uniform)) {
+            throw new BadInputException("block-streaming pruning supports uniform allocation only (" + plan.allocation()
+                    + " looks at all blocks' weights before pruning); use the in-memory path");
+        }
         LayerPruner pruner = plan.pruner();
         boolean calib = pruner.needsCalibration() || plan.allocation() instanceof Allocation.OutlierWeighted;
         int d = model.hiddenSize();
@@ -90,10 +94,11 @@ public final class OneShotPruner {
         List<LayerResult> results = new ArrayList<>();
         long total = 0;
         for (int b = 0; b < model.blocks(); b++) {
-            total += model.linears(b).stream().filter(l -> inScope.test(l.name())).count();
+            total += model.linearNames(b).stream().filter(inScope).count();
         }
         long done = 0;
         for (int b = 0; b < model.blocks(); b++) {
+            model.beginBlock(b);
             List<BlockwiseModel.Linear> linears = model.linears(b).stream().filter(l -> inScope.test(l.name())).toList();
             Map<String, LayerStats> stats = new HashMap<>();
             if (calib && !linears.isEmpty()) {
@@ -124,6 +129,7 @@ public final class OneShotPruner {
                     model.forwardBlock(b, hidden.get(wi), wi, BlockwiseModel.InputObserver.NONE);
                 }
             }
+            model.endBlock(b);
         }
         return results;
     }

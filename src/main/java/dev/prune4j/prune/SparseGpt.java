@@ -53,24 +53,37 @@ public final class SparseGpt implements LayerPruner {
         return "sparsegpt";
     }
 
+    /**
+     * What SparseGPT needs of the Hessian, which depends on the calibration inputs alone: the
+     * upper Cholesky factor U of the damped H⁻¹ (float32) and the dead inputs (H_jj = 0).
+     */
+    private record Factor(float[] u, boolean[] dead) {
+    }
+
     @Override
     public Mask prune(float[] w, int rows, int cols, LayerStats stats, Sparsity sparsity) {
-        return prune(w, rows, cols, stats.hessian(), sparsity);
+        // linears that read the same input (q/k/v, gate/up) share their statistics and so the factor
+        if (sparsity instanceof Sparsity.NofM nm) {
+            nm.requireDivides(cols, "layer");
+        }
+        Factor f = stats.memo("sparsegpt-factor damp=" + damp, () -> factor(stats.hessian(), cols));
+        return prune(w, rows, cols, f, sparsity);
     }
 
     /** Prunes {@code w} [rows, cols] in place given H [cols, cols] (consumed). */
     public Mask prune(float[] w, int rows, int cols, double[] h, Sparsity sparsity) {
-        if (sparsity instanceof Sparsity.NofM nm) {
-            nm.requireDivides(cols, "layer");
-        }
-        // dead inputs: H_jj = 0 → H_jj = 1 and W_:,j = 0
+        return prune(w, rows, cols, factor(h, cols), sparsity);
+    }
+
+    /** Dead inputs, dampening and U with H⁻¹ = UᵀU, from H [cols, cols] (consumed). */
+    private Factor factor(double[] h, int cols) {
+        // dead inputs: H_jj = 0 → H_jj = 1 (and W_:,j = 0 in prune)
+        boolean[] dead = new boolean[cols];
         double diagMean = 0;
         for (int j = 0; j < cols; j++) {
             if (h[j * cols + j] == 0) {
                 h[j * cols + j] = 1;
-                for (int r = 0; r < rows; r++) {
-                    w[r * cols + j] = 0f;
-                }
+                dead[j] = true;
             }
             diagMean += h[j * cols + j];
         }
@@ -83,6 +96,21 @@ public final class SparseGpt implements LayerPruner {
         for (int i = 0; i < u.length; i++) {
             u[i] = (float) h[i];
         }
+        return new Factor(u, dead);
+    }
+
+    private Mask prune(float[] w, int rows, int cols, Factor fac, Sparsity sparsity) {
+        if (sparsity instanceof Sparsity.NofM nm) {
+            nm.requireDivides(cols, "layer");
+        }
+        for (int j = 0; j < cols; j++) {
+            if (fac.dead()[j]) {
+                for (int r = 0; r < rows; r++) {
+                    w[r * cols + j] = 0f;
+                }
+            }
+        }
+        float[] u = fac.u();
 
         Mask mask = new Mask(rows, cols);
         Kernels k = Kernels.get();

@@ -6,6 +6,7 @@
  * such as {@link dev.prune4j.prune.SparseGpt}. A {@link dev.prune4j.prune.LayerPruner} combines
  * them for one linear layer; a new method is usually one small class.
  *
- * <p>May use {@code tensor} and {@code kernels}.
+ * <p>May use {@code tensor}, {@code kernels}, {@code io} and {@code model} (block adapters and the
+ * streaming pruner read and write checkpoints).
  */
 package dev.prune4j.prune;
