@@ -2,9 +2,14 @@ package dev.prune4j.nn;
 
 import dev.prune4j.kernels.Kernels;
 
-/** 2-D convolution by im2col on the GEMM, and max/average pooling. Layout NCHW. */
+/**
+ * 2-D convolution — direct ({@link DirectConv}) for stride 1 and few channels, else im2col on the
+ * GEMM — and max/average pooling. Layout NCHW.
+ */
 final class ConvOps {
     private static final Kernels K = Kernels.get();
+    /** The direct convolution uses the Vector API, so it follows the one kernel switch. */
+    private static final boolean VECTOR = "vector".equals(K.name());
 
     private ConvOps() {
     }
@@ -19,14 +24,26 @@ final class ConvOps {
      * with dyT [O, N·OH·OW] the per-channel gather of dy.
      */
     static final class Conv2d extends Op {
-        private final float[] colsT;
+        /** How the convolution is computed; both give the same values up to float rounding. */
+        enum Algorithm {
+            /** {@link DirectConv} where it suits the shape and the vector kernels are on, else im2col. */
+            AUTO,
+            /** Columns and the GEMM: any stride and channel count (the readable twin). */
+            IM2COL,
+            /** {@link DirectConv}: stride 1 only. */
+            DIRECT
+        }
+
+        private final float[] colsT; // im2col: the columns; direct: null
+        private final float[] padded; // direct: the padded input; im2col: null
         private final int n, c, h, w, o, kh, kw, oh, ow;
         private final Conv2dSpec spec;
         private final boolean hasBias;
 
-        private Conv2d(Variable[] in, float[] colsT, int[] d, Conv2dSpec spec) {
+        private Conv2d(Variable[] in, float[] colsT, float[] padded, int[] d, Conv2dSpec spec) {
             super(in);
             this.colsT = colsT;
+            this.padded = padded;
             this.n = d[0];
             this.c = d[1];
             this.h = d[2];
@@ -41,6 +58,10 @@ final class ConvOps {
         }
 
         static Variable apply(Variable x, Variable weight, Variable bias, Conv2dSpec spec) {
+            return apply(x, weight, bias, spec, Algorithm.AUTO);
+        }
+
+        static Variable apply(Variable x, Variable weight, Variable bias, Conv2dSpec spec, Algorithm algorithm) {
             Shapes.rank("conv2d", x, 4);
             Shapes.rank("conv2d weight", weight, 4);
             int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
@@ -52,6 +73,25 @@ final class ConvOps {
                 throw new IllegalArgumentException("conv2d: bias needs " + o + " values, found " + bias.size());
             }
             int oh = spec.out(h, kh), ow = spec.out(w, kw);
+            Variable[] in = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+            int[] dims = {n, c, h, w, o, kh, kw, oh, ow};
+            boolean direct = switch (algorithm) {
+                case AUTO -> VECTOR && DirectConv.suits(spec, c, o, kh, kw);
+                case IM2COL -> false;
+                case DIRECT -> {
+                    if (spec.stride() != 1) {
+                        throw new IllegalArgumentException("conv2d: the direct algorithm needs stride 1, found " + spec.stride());
+                    }
+                    yield true;
+                }
+            };
+            if (direct) {
+                DirectConv.Geometry g = new DirectConv.Geometry(n, c, h, w, o, kh, kw, spec.padding());
+                float[] padded = new float[g.paddedLength()]; // padded: [N, C, H+2p, W+2p] + slack
+                float[] y = new float[n * o * oh * ow]; // y: [N, O, OH, OW]
+                DirectConv.forward(g, x.value(), weight.value(), bias == null ? null : bias.value(), padded, y);
+                return new Conv2d(in, null, padded, dims, spec).output(y, n, o, oh, ow);
+            }
             int kk = c * kh * kw;
             int positions = n * oh * ow;
             float[] colsT = new float[kk * positions]; // colsT: [C·kh·kw, N·OH·OW]
@@ -76,8 +116,7 @@ final class ConvOps {
                     }
                 }
             }
-            Variable[] in = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-            return new Conv2d(in, colsT, new int[] {n, c, h, w, o, kh, kw, oh, ow}, spec).output(y, n, o, oh, ow);
+            return new Conv2d(in, colsT, null, dims, spec).output(y, n, o, oh, ow);
         }
 
         /** colsT[(ch·kh + ky)·kw + kx][(i·OH + oy)·OW + ox] = x[i, ch, oy·s + ky − pad, ox·s + kx − pad] (0 outside). */
@@ -140,6 +179,17 @@ final class ConvOps {
             float[] dwv = gradOf(1);
             float[] dx = gradOf(0);
             if (dwv == null && dx == null) {
+                return;
+            }
+            if (padded != null) {
+                DirectConv.Geometry g = new DirectConv.Geometry(n, c, h, w, o, kh, kw, spec.padding());
+                float[] dyp = DirectConv.wideGradient(g, dy); // dyp: [N, O, planeDy]
+                if (dwv != null) {
+                    DirectConv.backwardWeight(g, dyp, padded, dwv);
+                }
+                if (dx != null) {
+                    DirectConv.backwardInput(g, dyp, inputs()[1].value(), dx);
+                }
                 return;
             }
             float[] dyT = new float[o * positions]; // dyT: [O, N·OH·OW]
