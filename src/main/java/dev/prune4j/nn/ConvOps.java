@@ -278,6 +278,10 @@ final class ConvOps {
             float[] xv = x.value();
             float[] y = new float[n * c * oh * ow];
             int[] arg = kind == PoolKind.MAX ? new int[y.length] : null;
+            if (kind == PoolKind.MAX && spec.padding() == 0) {
+                maxUnpadded(xv, n * c, h, w, k, spec.stride(), oh, ow, y, arg);
+                return new Pool2d(x, arg, kind, k, spec).output(y, n, c, oh, ow);
+            }
             float inv = 1f / (k * k);
             int q = 0;
             for (int plane = 0; plane < n * c; plane++) {
@@ -312,6 +316,52 @@ final class ConvOps {
                 }
             }
             return new Pool2d(x, arg, kind, k, spec).output(y, n, c, oh, ow);
+        }
+
+        /**
+         * Max pooling without padding (every window lies inside the plane): y and the index of the
+         * first largest element of each window, branch-free for the common 2×2 window.
+         */
+        private static void maxUnpadded(float[] x, int planes, int h, int w, int k, int s, int oh, int ow, float[] y, int[] arg) {
+            int q = 0;
+            for (int plane = 0; plane < planes; plane++) {
+                int xo = plane * h * w;
+                for (int oy = 0; oy < oh; oy++) {
+                    int row = xo + oy * s * w;
+                    if (k == 2) {
+                        for (int ox = 0; ox < ow; ox++, q++) {
+                            int i0 = row + ox * s;
+                            int i1 = i0 + w;
+                            float a = x[i0], b = x[i0 + 1], c = x[i1], d = x[i1 + 1];
+                            // first largest in window order a, b, c, d (strict > keeps the earlier on ties)
+                            int iab = b > a ? i0 + 1 : i0;
+                            float mab = b > a ? b : a;
+                            int icd = d > c ? i1 + 1 : i1;
+                            float mcd = d > c ? d : c;
+                            boolean lower = mcd > mab;
+                            y[q] = lower ? mcd : mab;
+                            arg[q] = lower ? icd : iab;
+                        }
+                        continue;
+                    }
+                    for (int ox = 0; ox < ow; ox++, q++) {
+                        float best = Float.NEGATIVE_INFINITY;
+                        int bi = -1;
+                        for (int ky = 0; ky < k; ky++) {
+                            int base = row + ky * w + ox * s;
+                            for (int kx = 0; kx < k; kx++) {
+                                float v = x[base + kx];
+                                if (v > best) {
+                                    best = v;
+                                    bi = base + kx;
+                                }
+                            }
+                        }
+                        y[q] = best;
+                        arg[q] = bi;
+                    }
+                }
+            }
         }
 
         @Override
