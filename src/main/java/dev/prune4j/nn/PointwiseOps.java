@@ -46,9 +46,10 @@ final class PointwiseOps {
             float[] xv = inputs()[0].value();
             float[] yv = out.value();
             if (f == Activation.RELU) {
-                // branch-free: the sign of a pre-activation is a coin flip the predictor cannot learn
-                for (int i = 0; i < dx.length; i++) {
-                    dx[i] += xv[i] > 0f ? dy[i] : 0f;
+                for (int i = Lanes.ON ? Lanes.reluBackward(xv, dy, dx) : 0; i < dx.length; i++) {
+                    if (xv[i] > 0f) {
+                        dx[i] += dy[i];
+                    }
                 }
                 return;
             }
