@@ -29,9 +29,6 @@ public final class Adam extends Optimizer {
         }
     }
 
-    /** The vector twin of the update rule follows the one kernel switch. */
-    private static final boolean VECTOR = "vector".equals(dev.prune4j.kernels.Kernels.get().name());
-
     private final Options options;
     private final Map<String, float[]> m = new HashMap<>();
     private final Map<String, float[]> v = new HashMap<>();
@@ -47,34 +44,25 @@ public final class Adam extends Optimizer {
 
     @Override
     protected void update(String name, float[] w, float[] g, double lr) {
-        long t = steps();
-        Step st = new Step(lr, options.beta1(), options.beta2(), 1 - Math.pow(options.beta1(), t), 1 - Math.pow(options.beta2(), t),
-                options.eps(), (float) options.weightDecay(), options.decay() == Decay.DECOUPLED);
         float[] mm = m.get(name);
         float[] vv = v.get(name);
-        int done = VECTOR ? AdamVector.update(st, w, g, mm, vv) : 0;
-        update(st, w, g, mm, vv, done);
-    }
-
-    /** The constants of one step: learning rate, betas, bias corrections c = 1 − βᵗ, ε, decay. */
-    record Step(double lr, double b1, double b2, double c1, double c2, double eps, float wd, boolean decoupled) {
-    }
-
-    /**
-     * The update rule, entries [from, w.length): the readable specification ({@link AdamVector}
-     * computes the same operations in the same order, so the results are bit-identical).
-     */
-    static void update(Step s, float[] w, float[] g, float[] mm, float[] vv, int from) {
-        for (int i = from; i < w.length; i++) {
-            float gi = s.decoupled() ? g[i] : g[i] + s.wd() * w[i];
-            if (s.decoupled()) {
-                w[i] -= (float) (s.lr() * s.wd()) * w[i];
+        double b1 = options.beta1();
+        double b2 = options.beta2();
+        long t = steps();
+        double c1 = 1 - Math.pow(b1, t);
+        double c2 = 1 - Math.pow(b2, t);
+        float wd = (float) options.weightDecay();
+        boolean decoupled = options.decay() == Decay.DECOUPLED;
+        for (int i = 0; i < w.length; i++) {
+            float gi = decoupled ? g[i] : g[i] + wd * w[i];
+            if (decoupled) {
+                w[i] -= (float) (lr * wd) * w[i];
             }
-            mm[i] = (float) (s.b1() * mm[i] + (1 - s.b1()) * gi);
-            vv[i] = (float) (s.b2() * vv[i] + (1 - s.b2()) * gi * gi);
-            double mhat = mm[i] / s.c1();
-            double vhat = vv[i] / s.c2();
-            w[i] -= (float) (s.lr() * mhat / (Math.sqrt(vhat) + s.eps()));
+            mm[i] = (float) (b1 * mm[i] + (1 - b1) * gi);
+            vv[i] = (float) (b2 * vv[i] + (1 - b2) * gi * gi);
+            double mhat = mm[i] / c1;
+            double vhat = vv[i] / c2;
+            w[i] -= (float) (lr * mhat / (Math.sqrt(vhat) + options.eps()));
         }
     }
 
