@@ -20,14 +20,17 @@ final class Lanes {
     private Lanes() {
     }
 
-    /** ReLU's rule dx[i] += (x[i] &gt; 0 ? dy[i] : 0) for the leading whole vectors; returns the count done. */
-    static int reluBackward(float[] x, float[] dy, float[] dx) {
-        int n = S.loopBound(dx.length);
-        for (int i = 0; i < n; i += S.length()) {
+    /**
+     * ReLU's rule dx[i] += (x[i] &gt; 0 ? dy[i] : 0) for the whole vectors in [from, to); returns
+     * where the scalar rule must continue.
+     */
+    static int reluBackward(float[] x, float[] dy, float[] dx, int from, int to) {
+        int end = from + S.loopBound(to - from);
+        for (int i = from; i < end; i += S.length()) {
             VectorMask<Float> pos = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
             FloatVector d = FloatVector.fromArray(S, dx, i);
             d.add(FloatVector.fromArray(S, dy, i), pos).intoArray(dx, i);
         }
-        return n;
+        return end;
     }
 }
