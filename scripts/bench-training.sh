@@ -5,6 +5,10 @@
 # Each case runs REPS times, prune4j and PyTorch alternating, and the best of each is compared: on a
 # shared machine the best run is the one least disturbed by other work.
 # Usage: scripts/bench-training.sh [seconds per case, default 10] [reps, default 3]
+# Environment: PRUNE4J_BENCH_MODELS (default "mlp lenet5"), PRUNE4J_BENCH_THREADS (default "1 2"),
+# PRUNE4J_TORCH_OMP_WAIT (PyTorch's OMP_WAIT_POLICY, default PASSIVE: with ACTIVE, the OpenMP
+# default, its idle threads spin at every barrier, which on a shared machine starves the thread
+# that holds the work; set ACTIVE to measure PyTorch's default behaviour).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./prune4j --version >/dev/null # build (if the sources changed) before taking the lock
@@ -27,14 +31,16 @@ if [ "${PRUNE4J_TORCH_BLAS-openblas}" = openblas ] && [ -n "$openblas" ]; then
   ln -s "$openblas" "$blasdir/liblapack.so.3"
   echo "PyTorch baseline uses OpenBLAS: $openblas" >&2
 fi
-for model in mlp lenet5; do
-  for threads in 1 2; do
+omp_wait=${PRUNE4J_TORCH_OMP_WAIT-PASSIVE}
+echo "PyTorch OMP_WAIT_POLICY=$omp_wait" >&2
+for model in ${PRUNE4J_BENCH_MODELS-mlp lenet5}; do
+  for threads in ${PRUNE4J_BENCH_THREADS-1 2}; do
     js=() ps=()
     for ((r = 0; r < reps; r++)); do
       js+=("$(./prune4j bench train --model $model --batch 128 --seconds "$secs" --threads $threads --json 2>/dev/null)")
       # Same thread count for PyTorch's intra-op pool, its OpenMP runtime and the BLAS underneath it
       # (OpenBLAS otherwise starts one thread per core on top of torch.set_num_threads).
-      ps+=("$(LD_LIBRARY_PATH="$blasdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OMP_NUM_THREADS=$threads OPENBLAS_NUM_THREADS=$threads \
+      ps+=("$(LD_LIBRARY_PATH="$blasdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" OMP_NUM_THREADS=$threads OMP_WAIT_POLICY=$omp_wait OPENBLAS_NUM_THREADS=$threads \
         "$py" scripts/bench_train_torch.py $model 128 "$secs" $threads)")
     done
     "$py" - "${js[@]}" "${ps[@]}" <<'PY'

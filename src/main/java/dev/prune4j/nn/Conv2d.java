@@ -5,7 +5,7 @@ import dev.prune4j.tensor.Rng;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** 2-D convolution, weight [O, C, k, k], by im2col on the GEMM ({@link F#conv2d}). */
+/** 2-D convolution, weight [O, C, k, k] ({@link F#conv2d}: direct for LeNet-sized stride-1 convs, else im2col on the GEMM). */
 public final class Conv2d implements Module {
     private final Parameter weight;
     private final Parameter bias;

@@ -1,6 +1,7 @@
 package dev.prune4j.nn;
 
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.kernels.Parallel;
 import dev.prune4j.tensor.Rng;
 
 /** Elementwise ops, reductions to a scalar and reshapes. */
@@ -23,9 +24,11 @@ final class PointwiseOps {
             float[] xv = x.value();
             float[] y = new float[xv.length];
             if (f == Activation.RELU) {
-                for (int i = 0; i < y.length; i++) {
-                    y[i] = Math.max(xv[i], 0f);
-                }
+                Parallel.forRange(y.length, 1024, y.length / 2, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        y[i] = Math.max(xv[i], 0f);
+                    }
+                });
             } else {
                 for (int i = 0; i < y.length; i++) {
                     y[i] = (float) f.value(xv[i]);
@@ -46,11 +49,14 @@ final class PointwiseOps {
             float[] xv = inputs()[0].value();
             float[] yv = out.value();
             if (f == Activation.RELU) {
-                for (int i = 0; i < dx.length; i++) {
-                    if (xv[i] > 0f) {
-                        dx[i] += dy[i];
+                // ≈ 1 ns per element; chunks of 1024 keep the vector loop whole
+                Parallel.forRange(dx.length, 1024, dx.length, (from, to) -> {
+                    for (int i = Lanes.ON ? Lanes.reluBackward(xv, dy, dx, from, to) : from; i < to; i++) {
+                        if (xv[i] > 0f) {
+                            dx[i] += dy[i];
+                        }
                     }
-                }
+                });
                 return;
             }
             for (int i = 0; i < dx.length; i++) {

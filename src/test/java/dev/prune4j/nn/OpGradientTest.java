@@ -172,7 +172,36 @@ class OpGradientTest {
         }
         GradCheck.check("maxPool2d", v -> F.maxPool2d(v[0], 2, new Conv2dSpec(2, 0)), x);
         GradCheck.check("maxPool2d stride 1", v -> F.maxPool2d(v[0], 3, new Conv2dSpec(1, 1)), x);
+        GradCheck.check("maxPool2d 3x3 unpadded", v -> F.maxPool2d(v[0], 3, new Conv2dSpec(2, 0)), x);
         GradCheck.check("avgPool2d", v -> F.avgPool2d(v[0], 3, new Conv2dSpec(2, 1)), x);
+    }
+
+    /** Ties: the gradient goes to the first largest element of each window (row-major order). */
+    @Test
+    void maxPoolRoutesTiesToTheFirstLargest() {
+        // one 4×4 plane, 2×2 windows: all equal; max at the end twice; max at the start and end
+        float[] v = {
+            1, 1, 0, 5,
+            1, 1, 5, 5,
+            3, 2, -1, -1,
+            1, 3, -1, -1};
+        for (int k : new int[] {2, 4}) {
+            Variable x = Variable.leaf(v.clone(), 1, 1, 4, 4);
+            Variable y = F.maxPool2d(x, k, new Conv2dSpec(k, 0));
+            F.sum(y).backward();
+            float[] want = new float[16];
+            if (k == 2) {
+                want[0] = 1; // all ones: the first
+                want[3] = 1; // 5 at (0,3), (1,2), (1,3): the first in row-major order
+                want[8] = 1; // 3 at (2,0) and (3,1)
+                want[10] = 1; // all −1
+            } else {
+                want[3] = 1;
+            }
+            for (int i = 0; i < 16; i++) {
+                assertEquals(want[i], x.grad()[i], 0, "k " + k + " at " + i);
+            }
+        }
     }
 
     @Test
