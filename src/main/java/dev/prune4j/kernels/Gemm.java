@@ -1,6 +1,9 @@
 package dev.prune4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 import static dev.prune4j.kernels.VectorKernels.L;
 import static dev.prune4j.kernels.VectorKernels.S;
@@ -338,6 +341,84 @@ final class Gemm {
             for (int j = 0; j < cols; j++) {
                 c[o + j] = beta == 0f ? 0f : beta * c[o + j];
             }
+        }
+    }
+
+    // ---- BF16 weights: W widened to float32 while it is copied, MC rows at a time (issue 4) ----
+
+    /** Per-thread float32 copy of MC rows of a BF16 W ([MC, k]), grown on demand. */
+    private static final ThreadLocal<float[][]> WIDE = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /**
+     * C [m, n] = A [m, k] · Wᵀ with W [n, k] given as BF16 bits (rows ldw apart); no beta. The
+     * same blocked product as {@link #gemmT}: the activations are packed once per panel, and W,
+     * the operand that is copied block by block anyway, is widened to float32 on the way (MC rows
+     * at a time, into a per-thread buffer), so BF16 weights cost no extra pass and no float32
+     * copy of the whole matrix. Arguments already checked.
+     */
+    static void gemmTBf16(int m, int n, int k, float[] a, int aOff, int lda, short[] w, int wOff, int ldw,
+                          float[] c, int cOff, int ldc, Fork fork) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scaleC(n, m, 0f, c, cOff, ldc, CLayout.TRANSPOSED);
+            return;
+        }
+        // Cᵀ [n, m] = W [n, k] · Aᵀ [k, m]: X = W (widened), Y = Aᵀ
+        float[] yp = SCRATCH.get().y(NC * k);
+        for (int jc = 0; jc < m; jc += NC) {
+            int nc = Math.min(NC, m - jc);
+            int slivers = (nc + NR - 1) / NR;
+            int j0 = jc;
+            Parallel.RangeBody pack = (s0, s1) -> packY(a, aOff, lda, YLayout.TRANSPOSED, k, j0, m, s0, s1, yp);
+            long packNanos = (long) k * nc / 2;
+            if (fork == Fork.ALLOWED) {
+                Parallel.forRange(slivers, 1, packNanos, pack);
+            } else {
+                pack.run(0, slivers);
+            }
+            long nanos = 2L * n * nc * k / FLOP_PER_NS;
+            int rowUnits = (n + MR - 1) / MR;
+            if (fork == Fork.SERIAL) {
+                blockBf16(0, n, 0, slivers, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc);
+            } else if (rowUnits >= 4 * slivers || rowUnits >= 2 * MC / MR) {
+                Parallel.forRange(n, MR, nanos,
+                        (r0, r1) -> blockBf16(r0, r1, 0, slivers, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc));
+            } else {
+                Parallel.forRange(slivers, 1, nanos,
+                        (s0, s1) -> blockBf16(0, n, s0, s1, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc));
+            }
+        }
+    }
+
+    /** Rows [r0, r1) of W (BF16) times slivers [s0, s1): each MC-row block widened, then {@link #block}. */
+    private static void blockBf16(int r0, int r1, int s0, int s1, int k, short[] w, int wOff, int ldw,
+                                  float[] yp, int jc, int nc, float[] c, int cOff, int ldc) {
+        float[][] holder = WIDE.get();
+        if (holder[0].length < MC * k) {
+            holder[0] = new float[MC * k];
+        }
+        float[] wide = holder[0]; // wide: [mc, k], row i = W row ic + i
+        for (int ic = r0; ic < r1; ic += MC) {
+            int mc = Math.min(MC, r1 - ic);
+            for (int i = 0; i < mc; i++) {
+                widenBf16(w, wOff + (ic + i) * ldw, wide, i * k, k);
+            }
+            // block addresses X row r at xOff + r·ldx: with xOff = −ic·k, row ic + i is wide[i·k]
+            block(ic, ic + mc, s0, s1, k, wide, -ic * k, k, yp, jc, nc, 0f, c, cOff, ldc, CLayout.TRANSPOSED);
+        }
+    }
+
+    /** out[to … to + k) = the BF16 values w[from … from + k) as float32 (a BF16 is a float's top half). */
+    static void widenBf16(short[] w, int from, float[] out, int to, int k) {
+        int i = 0;
+        for (; i + 8 <= k; i += 8) {
+            ((IntVector) ShortVector.fromArray(ShortVector.SPECIES_128, w, from + i).castShape(IntVector.SPECIES_256, 0))
+                    .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, to + i);
+        }
+        for (; i < k; i++) {
+            out[to + i] = Float.intBitsToFloat(w[from + i] << 16);
         }
     }
 }

@@ -338,7 +338,7 @@ public final class LlamaDecoder {
         final float[] k;      // [t, kvDim]
         final float[] v;      // [t, kvDim]
         final float[] att;    // [t, qDim]
-        final float[] scores; // [t, keys]
+        final float[] scores; // [t, keys], or [heads per KV head, keys] when that is more (decode)
         final float[] gate;   // [t, inter]
         final float[] up;     // [t, inter]
         final float[] out;    // [t, hidden]
@@ -349,7 +349,7 @@ public final class LlamaDecoder {
             k = new float[t * c.kvDim()];
             v = new float[t * c.kvDim()];
             att = new float[t * c.qDim()];
-            scores = new float[t * keys];
+            scores = new float[Math.max(t, c.heads() / c.kvHeads()) * keys];
             gate = new float[t * c.intermediateSize()];
             up = new float[t * c.intermediateSize()];
             out = new float[t * c.hiddenSize()];
@@ -427,6 +427,10 @@ public final class LlamaDecoder {
         int group = cfg.heads() / cfg.kvHeads();
         float scale = (float) (1.0 / Math.sqrt(hd));
         int window = cfg.slidingWindow();
+        if (t == 1) {
+            attendOne(p0, kc, vc, s);
+            return;
+        }
         for (int h = 0; h < cfg.heads(); h++) {
             int kvh = h / group;
             // scores: [t, n] = q_h [t, hd] · k_kvh [n, hd]ᵀ
@@ -442,6 +446,41 @@ public final class LlamaDecoder {
             }
             // att_h: [t, hd] = scores [t, n] · v_kvh [n, hd]
             kernels.gemm(t, hd, n, s.scores, 0, n, vc, kvh * hd, kvDim, 0f, s.att, h * hd, qDim);
+        }
+    }
+
+    /**
+     * One new query (decode) at position p0 over keys 0…p0: per key-value head, the scores of the
+     * heads that share it are dot products with each cached key, and their outputs are sums of the
+     * cached values weighted by the probabilities, each value row read once for the whole group.
+     * (The general path's GEMMs would pack the cache for a single row.)
+     */
+    private void attendOne(int p0, float[] kc, float[] vc, Scratch s) {
+        int hd = cfg.headDim();
+        int kvDim = cfg.kvDim();
+        int n = p0 + 1;
+        int group = cfg.heads() / cfg.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        int window = cfg.slidingWindow();
+        int first = window > 0 ? Math.max(0, p0 - window + 1) : 0;
+        int len = n - first;
+        float[] sc = s.scores; // scores: [group, n]
+        java.util.Arrays.fill(s.att, 0, cfg.qDim(), 0f);
+        for (int kvh = 0; kvh < cfg.kvHeads(); kvh++) {
+            int kvo = kvh * hd;
+            for (int g = 0; g < group; g++) {
+                int qo = (kvh * group + g) * hd;
+                int row = g * n;
+                for (int j = first; j < n; j++) {
+                    sc[row + j] = kernels.dot(hd, s.q, qo, kc, j * kvDim + kvo) * scale;
+                }
+                kernels.softmax(sc, row + first, 1, len, n);
+            }
+            for (int j = first; j < n; j++) {
+                for (int g = 0; g < group; g++) {
+                    kernels.axpy(hd, sc[g * n + j], vc, j * kvDim + kvo, s.att, (kvh * group + g) * hd);
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Bf16Gemm;
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
 import dev.prune4j.tensor.Halfs;
@@ -11,7 +12,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Dense weights kept in BF16 or F16 (2 bytes per weight) and widened to float32 in registers:
  * a decode matvec streams half the bytes of float32, which is the whole point for a
- * memory-bound step. Prefill widens blocks of rows into a float32 panel and runs our dense GEMM.
+ * memory-bound step. Prefill of BF16 weights runs the blocked GEMM that widens W while packing it
+ * ({@link Bf16Gemm}); F16 widens blocks of rows into a float32 panel and runs the dense GEMM.
  */
 final class DenseHalfMatrix extends AbstractSparseMatrix {
     /** Rows widened per GEMM panel (about 4 MiB of float32 per panel at most). */
@@ -213,7 +215,12 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
             }
             return;
         }
-        // Y[:, r0..r1) = X · panelᵀ with the panel's rows widened to float32
+        if (type == ValueType.BF16) {
+            // Y = X · Wᵀ in the blocked GEMM, which widens W's blocks while it copies them
+            Bf16Gemm.gemmT(m, rows, cols, x, xOff, ldx, w, 0, cols, y, yOff, ldy);
+            return;
+        }
+        // F16: Y[:, r0..r1) = X · panelᵀ with the panel's rows widened to float32
         int panelRows = Math.max(4, Math.min(rows, PANEL_FLOATS / cols));
         float[] panel = new float[panelRows * cols]; // panel: [panelRows, cols]
         for (int r0 = 0; r0 < rows; r0 += panelRows) {

@@ -2,6 +2,7 @@ package dev.prune4j.model.bert;
 
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.kernels.Parallel;
 import dev.prune4j.model.LinearPlanner;
 import dev.prune4j.model.LinearRuntime;
 import dev.prune4j.sparse.SparseMatrix;
@@ -112,7 +113,6 @@ public final class BertEncoder {
     public void forwardLayer(int l, float[] x, TokenBatch batch, LinearHook hook) {
         int h = config.hiddenSize();
         int tokens = batch.tokens();
-        float eps = (float) config.layerNormEps();
         float[] q = new float[tokens * h];
         float[] kk = new float[tokens * h];
         float[] v = new float[tokens * h];
@@ -123,7 +123,6 @@ public final class BertEncoder {
         for (int s = 0; s < batch.size(); s++) {
             maxLen = Math.max(maxLen, batch.length(s));
         }
-        float[] scores = new float[maxLen * maxLen];
         BertWeights.Block b = weights.blocks().get(l);
         String p = "encoder.layer." + l + ".";
         if (hook != null) {
@@ -133,27 +132,22 @@ public final class BertEncoder {
         apply(b.query(), p + "attention.self.query.weight", x, tokens, q);   // q: [tokens, hidden]
         apply(b.key(), p + "attention.self.key.weight", x, tokens, kk);      // k: [tokens, hidden]
         apply(b.value(), p + "attention.self.value.weight", x, tokens, v);   // v: [tokens, hidden]
-        attention(batch, q, kk, v, ctx, scores);
+        attention(batch, q, kk, v, ctx, maxLen);
         if (hook != null) {
             hook.input(List.of(p + "attention.output.dense.weight"), ctx, tokens, h);
         }
         apply(b.attentionOutput(), p + "attention.output.dense.weight", ctx, tokens, tmp);
-        k.add(tokens * h, tmp, 0, x, 0, x, 0);
-        k.layerNorm(x, 0, b.attentionNormWeight(), b.attentionNormBias(), eps, x, 0, tokens, h);
+        addNorm(x, tmp, b.attentionNormWeight(), b.attentionNormBias(), tokens);
         if (hook != null) {
             hook.input(List.of(p + "intermediate.dense.weight"), x, tokens, h);
         }
         apply(b.intermediate(), p + "intermediate.dense.weight", x, tokens, ff); // ff: [tokens, intermediate]
-        switch (config.activation()) {
-            case GELU -> k.gelu(ff, 0, ff.length);
-            case GELU_TANH -> k.geluTanh(ff, 0, ff.length);
-        }
+        activate(ff);
         if (hook != null) {
             hook.input(List.of(p + "output.dense.weight"), ff, tokens, config.intermediateSize());
         }
         apply(b.output(), p + "output.dense.weight", ff, tokens, tmp);
-        k.add(tokens * h, tmp, 0, x, 0, x, 0);
-        k.layerNorm(x, 0, b.outputNormWeight(), b.outputNormBias(), eps, x, 0, tokens, h);
+        addNorm(x, tmp, b.outputNormWeight(), b.outputNormBias(), tokens);
     }
 
     /** y: [rows, out] = x: [rows, in]·Wᵀ + b, by the planned operator when there is one. */
@@ -202,24 +196,65 @@ public final class BertEncoder {
         return x;
     }
 
-    /** ctx = softmax(q·kᵀ/√d)·v per sequence and head; q, k, v, ctx: [tokens, hidden]. */
-    private void attention(TokenBatch batch, float[] q, float[] kk, float[] v, float[] ctx, float[] scores) {
+    /**
+     * ctx = softmax(q·kᵀ/√d)·v per sequence and head; q, k, v, ctx: [tokens, hidden]. The
+     * (sequence, head) pairs are independent and each is too small to split, so the pairs are
+     * shared out among the kernel threads (each with its own score buffer).
+     */
+    private void attention(TokenBatch batch, float[] q, float[] kk, float[] v, float[] ctx, int maxLen) {
+        int heads = config.numHeads();
+        int d = config.headSize();
+        int[] starts = new int[batch.size()];
+        long flops = 0;
+        for (int s = 1; s < batch.size(); s++) {
+            starts[s] = starts[s - 1] + batch.length(s - 1);
+        }
+        for (int s = 0; s < batch.size(); s++) {
+            flops += 4L * batch.length(s) * batch.length(s) * d * heads;
+        }
+        // ≈ 5 flop/ns for these tiny products with their softmax
+        Parallel.forRange(batch.size() * heads, 1, flops / 5, (p0, p1) -> {
+            float[] scores = new float[maxLen * maxLen]; // scores: [n, n]
+            for (int p = p0; p < p1; p++) {
+                int s = p / heads;
+                attendHead(batch.length(s), starts[s], p % heads, q, kk, v, ctx, scores);
+            }
+        });
+    }
+
+    /** One head of one sequence of n tokens starting at packed row {@code start}. */
+    private void attendHead(int n, int start, int head, float[] q, float[] kk, float[] v, float[] ctx, float[] scores) {
         int h = config.hiddenSize();
         int d = config.headSize();
         float scale = (float) (1.0 / Math.sqrt(d));
-        int start = 0;
-        for (int s = 0; s < batch.size(); s++) {
-            int n = batch.length(s);
-            for (int head = 0; head < config.numHeads(); head++) {
-                int off = start * h + head * d;
-                // scores: [n, n] = q_h·k_hᵀ
-                k.gemmT(n, n, d, q, off, h, kk, off, h, 0f, scores, 0, n);
-                k.scale(n * n, scale, scores, 0);
-                k.softmax(scores, 0, n, n, n);
-                // ctx_h: [n, d] = scores·v_h
-                k.gemm(n, d, n, scores, 0, n, v, off, h, 0f, ctx, off, h);
+        int off = start * h + head * d;
+        // scores: [n, n] = q_h·k_hᵀ
+        k.gemmT(n, n, d, q, off, h, kk, off, h, 0f, scores, 0, n);
+        k.scale(n * n, scale, scores, 0);
+        k.softmax(scores, 0, n, n, n);
+        // ctx_h: [n, d] = scores·v_h
+        k.gemm(n, d, n, scores, 0, n, v, off, h, 0f, ctx, off, h);
+    }
+
+    /** x[rows] = LN(x + y) row by row, rows shared among the kernel threads. */
+    private void addNorm(float[] x, float[] y, float[] gamma, float[] beta, int tokens) {
+        int h = config.hiddenSize();
+        float eps = (float) config.layerNormEps();
+        // ≈ 1 ns per element for the add and the two passes of the norm
+        Parallel.forRange(tokens, 8, (long) tokens * h, (r0, r1) -> {
+            k.add((r1 - r0) * h, y, r0 * h, x, r0 * h, x, r0 * h);
+            k.layerNorm(x, r0 * h, gamma, beta, eps, x, r0 * h, r1 - r0, h);
+        });
+    }
+
+    /** The activation in place on ff [n], in chunks shared among the kernel threads. */
+    private void activate(float[] ff) {
+        // ≈ 1 ns per element (vectorised erf / tanh)
+        Parallel.forRange(ff.length, 4096, ff.length, (i0, i1) -> {
+            switch (config.activation()) {
+                case GELU -> k.gelu(ff, i0, i1 - i0);
+                case GELU_TANH -> k.geluTanh(ff, i0, i1 - i0);
             }
-            start += n;
-        }
+        });
     }
 }
