@@ -58,23 +58,7 @@ final class DecoderPruneTarget implements PruneTarget {
         this.decoder = new LlamaDecoder(model);
 
         String calibPath = recipe.calibration().text();
-        if (needsCalib && calibPath == null) {
-            throw new BadInputException(recipe.method() + " needs calibration text: give --calib FILE (or calibration.text in the recipe)");
-        }
-        Windows calibW = new Windows(recipe.calibration().window(), recipe.calibration().windows(),
-                Math.toIntExact(recipe.calibration().start()), recipe.calibration().window(), Windows.Placement.STRIDED, recipe.seed());
-        List<int[]> calibWindowsCut = List.of();
-        if (calibPath != null) {
-            Corpus c = Corpus.read(Path.of(calibPath), Corpus.Segmentation.PARAGRAPHS);
-            TokenStream s = TokenStream.encode(c, tok, Tokenizer.Bos.ADD);
-            calibWindowsCut = needsCalib ? calibW.cut(s) : List.of();
-            calibProtocol.put("text", c.source());
-            calibProtocol.put("segmentation", c.segmentation());
-            calibProtocol.put("tokenizer", tok.describe());
-            calibProtocol.put("encoding", s.description());
-            calibProtocol.put("token_stream_sha256", s.sha256());
-            calibProtocol.putAll(calibW.describe());
-        }
+        List<int[]> calibWindowsCut = calibrationWindows(recipe, tok, needsCalib, calibProtocol);
         this.blocks = new DecoderBlocks(decoder, calibWindowsCut);
 
         Path evalPath = cmd.evalText != null ? cmd.evalText : calibPath != null ? Path.of(calibPath) : null;
@@ -98,6 +82,32 @@ final class DecoderPruneTarget implements PruneTarget {
             evalProtocol.put("scoring", "mean NLL (natural log) of tokens 2.." + window + " of every window given their prefix");
         }
         this.evalCut = cut;
+    }
+
+    /**
+     * The calibration windows of {@code recipe} (resolved, with defaults), cut from its text's
+     * token stream exactly like evaluation windows; describes the protocol into {@code protocol}.
+     * Empty when the method needs no calibration.
+     */
+    static List<int[]> calibrationWindows(Recipe recipe, Tokenizer tok, boolean needsCalib, Map<String, Object> protocol) {
+        String calibPath = recipe.calibration().text();
+        if (needsCalib && calibPath == null) {
+            throw new BadInputException(recipe.method() + " needs calibration text: give --calib FILE (or calibration.text in the recipe)");
+        }
+        Windows calibW = new Windows(recipe.calibration().window(), recipe.calibration().windows(),
+                Math.toIntExact(recipe.calibration().start()), recipe.calibration().window(), Windows.Placement.STRIDED, recipe.seed());
+        if (calibPath == null) {
+            return List.of();
+        }
+        Corpus c = Corpus.read(Path.of(calibPath), Corpus.Segmentation.PARAGRAPHS);
+        TokenStream s = TokenStream.encode(c, tok, Tokenizer.Bos.ADD);
+        protocol.put("text", c.source());
+        protocol.put("segmentation", c.segmentation());
+        protocol.put("tokenizer", tok.describe());
+        protocol.put("encoding", s.description());
+        protocol.put("token_stream_sha256", s.sha256());
+        protocol.putAll(calibW.describe());
+        return needsCalib ? calibW.cut(s) : List.of();
     }
 
     @Override

@@ -4,10 +4,13 @@ import dev.prune4j.core.BadInputException;
 import dev.prune4j.core.Versions;
 import dev.prune4j.io.CompactCheckpoint;
 import dev.prune4j.io.SafeTensors;
+import dev.prune4j.model.Model;
+import dev.prune4j.model.ModelLoader;
 import dev.prune4j.model.bert.EncoderLoader;
 import dev.prune4j.prune.Allocation;
 import dev.prune4j.prune.OneShotPruner;
 import dev.prune4j.prune.Recipe;
+import dev.prune4j.prune.StreamingPruner;
 import dev.prune4j.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,6 +115,12 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing output directory.")
     boolean overwrite;
 
+    @Option(names = "--stream", description = "Decoders in a Hugging Face directory: keep the weights memory-mapped in "
+            + "their stored dtype (BF16/F16/F32) and prune one block at a time in float32, writing the output as it goes, "
+            + "so a model that does not fit in RAM as float32 can be pruned. Uniform allocation only; no before/after "
+            + "evaluation (run `prune4j eval --model OUT`) and no compact checkpoint.")
+    boolean stream;
+
     @Option(names = "--json", description = "Print the report as one JSON object on stdout.")
     boolean json;
 
@@ -127,6 +136,8 @@ final class PruneCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (json) {
             Json.print(stdout, report);
+        } else if (stream) {
+            printStreamingTable(stdout, report);
         } else {
             printTable(stdout, report, target);
         }
@@ -146,6 +157,9 @@ final class PruneCommand implements Callable<Integer> {
             throw new BadInputException(out + ": output directory exists; choose another --out or pass --overwrite");
         }
         boolean needsCalib = plan.pruner().needsCalibration() || plan.allocation() instanceof Allocation.OutlierWeighted;
+        if (stream) {
+            return executeStreaming(given, plan, needsCalib, t0);
+        }
         target = EncoderLoader.isEncoder(model) ? new EncoderPruneTarget(this, given, needsCalib)
                 : new DecoderPruneTarget(this, given, needsCalib);
         Recipe recipe = target.recipe();
@@ -186,6 +200,122 @@ final class PruneCommand implements Callable<Integer> {
             } catch (IOException ignored) {
                 // best effort: the temporary directory is named so it is recognisable
             }
+        }
+    }
+
+    /**
+     * {@code --stream}: block-by-block pruning of a mapped decoder checkpoint ({@link StreamingPruner}); the
+     * report counts the achieved sparsity from the written tensors and relates peak RSS to the model's bytes.
+     */
+    private Map<String, Object> executeStreaming(Recipe given, OneShotPruner.Plan plan, boolean needsCalib, long t0) {
+        if (EncoderLoader.isEncoder(model)) {
+            throw new BadInputException("--stream applies to decoders; " + model + " is an encoder (drop --stream)");
+        }
+        if (calibSentences != null || evalSentences != null || maxLength != null) {
+            throw new BadInputException("--calib-sentences, --eval-sentences and --max-length apply to encoders; "
+                    + model + " is a decoder");
+        }
+        if (!(plan.allocation() instanceof Allocation.Uniform)) {
+            throw new BadInputException("--stream supports uniform allocation only, found " + plan.allocation()
+                    + " (drop --allocation or prune without --stream)");
+        }
+        Path dir = Path.of(model);
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException(model + ": --stream needs a Hugging Face checkpoint directory (config.json + safetensors)");
+        }
+        Recipe recipe = given.withDefaults();
+        DecoderInputs inputs = new DecoderInputs();
+        inputs.model = dir;
+        inputs.tokenizer = tokenizer;
+        Model m = inputs.loadModel();
+        Map<String, Object> calibProtocol = new LinkedHashMap<>();
+        List<int[]> windows = DecoderPruneTarget.calibrationWindows(recipe, inputs.loadTokenizer(m), needsCalib, calibProtocol);
+        long modelBytes = safetensorsBytes(dir);
+        long tPrune = System.nanoTime();
+        StreamingPruner.Result result;
+        try (ProgressBars bar = ProgressBars.open("prune (streaming) " + recipe.method() + " " + recipe.sparsity(), 1)) {
+            result = StreamingPruner.run(dir, out, plan, windows, bar, overwrite);
+        }
+        double pruneSeconds = (System.nanoTime() - tPrune) / 1e9;
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", model);
+        r.put("method", recipe.method());
+        r.put("recipe", recipe);
+        r.put("seed", recipe.seed());
+        r.put("environment", Versions.environment());
+        r.put("calibration", calibProtocol);
+        r.put("mode", "streaming: weights memory-mapped, one block in float32 at a time");
+        Model saved = ModelLoader.load(out); // mapped: the counts below read the written tensors
+        long prunedTotal = 0;
+        long weightsTotal = 0;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OneShotPruner.LayerResult l : result.layers()) {
+            long zeros = countZeros(saved.parameter(l.name()));
+            long n = (long) l.out() * l.in();
+            prunedTotal += zeros;
+            weightsTotal += n;
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", l.name());
+            row.put("shape", List.of(l.out(), l.in()));
+            row.put("target", l.target());
+            row.put("achieved", (double) zeros / n);
+            row.put("recon_error", Double.isNaN(l.reconError()) ? null : l.reconError());
+            row.put("recon_error_relative", Double.isNaN(l.reconErrorRelative()) ? null : l.reconErrorRelative());
+            row.put("seconds", l.seconds());
+            rows.add(row);
+        }
+        r.put("layers", rows);
+        r.put("sparsity_of_pruned_layers", weightsTotal == 0 ? 0 : (double) prunedTotal / weightsTotal);
+        r.put("evaluation", Map.of("skipped", "--stream does not evaluate; run: prune4j eval --model " + out));
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("hf_checkpoint", out.toString());
+        o.put("hf_bytes", result.outputBytes());
+        r.put("outputs", o);
+        long rss = peakRss();
+        r.put("model_bytes", modelBytes);
+        r.put("seconds_loading", result.loadSeconds());
+        r.put("seconds_writing", result.writeSeconds());
+        r.put("seconds_pruning", pruneSeconds);
+        r.put("seconds_total", (System.nanoTime() - t0) / 1e9);
+        r.put("peak_heap_bytes", peakHeap());
+        r.put("peak_rss_bytes", rss);
+        r.put("peak_rss_over_model_bytes", rss < 0 || modelBytes == 0 ? null : (double) rss / modelBytes);
+        Path report = out.resolve(REPORT_FILE);
+        Path tmp = out.resolve("." + REPORT_FILE + ".tmp");
+        try {
+            Files.writeString(tmp, Json.MAPPER.writeValueAsString(r) + "\n");
+            Files.move(tmp, report, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + report + ": " + e.getMessage(), e);
+        }
+        return r;
+    }
+
+    /** Elements equal to zero (either sign) of a 2-D tensor, read in row chunks (it may be mapped and large). */
+    static long countZeros(Tensor t) {
+        long zeros = 0;
+        int rows = t.dim(0);
+        int chunk = Math.max(1, (1 << 22) / Math.max(1, t.dim(1)));
+        for (int r0 = 0; r0 < rows; r0 += chunk) {
+            for (float v : t.slice(0, r0, Math.min(rows, r0 + chunk)).toFloatArray()) {
+                if (v == 0f) {
+                    zeros++;
+                }
+            }
+        }
+        return zeros;
+    }
+
+    private static long safetensorsBytes(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            long sum = 0;
+            for (Path f : s.filter(f -> f.getFileName().toString().endsWith(".safetensors")).toList()) {
+                sum += Files.size(f);
+            }
+            return sum;
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -285,7 +415,22 @@ final class PruneCommand implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    static void printTable(PrintWriter out, Map<String, Object> r, PruneTarget target) {
+    static void printStreamingTable(PrintWriter out, Map<String, Object> r) {
+        printLayers(out, r);
+        Map<String, Object> o = (Map<String, Object>) r.get("outputs");
+        out.printf("saved: %s (%d bytes, Hugging Face, dense with zeros, stored dtype)%n", o.get("hf_checkpoint"),
+                (long) o.get("hf_bytes"));
+        out.println(((Map<String, Object>) r.get("evaluation")).get("skipped"));
+        out.printf("time: loading %.1f s, writing %.1f s, pruning %.1f s, total %.1f s; peak RSS %.1f MB = %.2fx the model's %.1f MB%n",
+                (double) r.get("seconds_loading"), (double) r.get("seconds_writing"), (double) r.get("seconds_pruning"),
+                (double) r.get("seconds_total"), (long) r.get("peak_rss_bytes") / 1e6,
+                r.get("peak_rss_over_model_bytes") == null ? Double.NaN : (double) r.get("peak_rss_over_model_bytes"),
+                (long) r.get("model_bytes") / 1e6);
+        out.flush();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printLayers(PrintWriter out, Map<String, Object> r) {
         out.printf("%-50s %-14s %7s %9s %12s %8s%n", "layer", "shape", "target", "achieved", "rel. error", "time s");
         for (Map<String, Object> m : (List<Map<String, Object>>) r.get("layers")) {
             Object re = m.get("recon_error_relative");
@@ -294,6 +439,11 @@ final class PruneCommand implements Callable<Integer> {
                     (double) m.get("seconds"));
         }
         out.printf("sparsity of the pruned layers: %.4f (counted from the saved tensors)%n", (double) r.get("sparsity_of_pruned_layers"));
+    }
+
+    @SuppressWarnings("unchecked")
+    static void printTable(PrintWriter out, Map<String, Object> r, PruneTarget target) {
+        printLayers(out, r);
         target.evaluationLines().forEach(out::println);
         Map<String, Object> o = (Map<String, Object>) r.get("outputs");
         out.printf("saved: %s (%d bytes, Hugging Face, dense with zeros); %s (%d bytes, compact, %.3fx of dense)%n",
