@@ -10,13 +10,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/training-results
 mkdir -p "$out"
+# (The JVM default G1 collector, as the launcher: ParallelGC halved our GEMM, see docs/PERFORMANCE.md.)
 # Build once, then run a frozen copy of the jar so that edits to the sources cannot change a run midway.
 ./prune4j --version >/dev/null
 rm -rf "$out/app" && mkdir -p "$out/app" && cp -r target/prune4j.jar target/lib "$out/app/"
 . .mvn/find-jdk.sh && prune4j_find_jdk
 p4j() {
   "$PRUNE4J_JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-    -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:+UseParallelGC -jar "$out/app/prune4j.jar" "$@"
+    -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -jar "$out/app/prune4j.jar" "$@"
 }
 sparsities="0.8 0.9 0.95 0.98"
 base='"seed": 42, "model": {"kind": "mlp", "hidden": [300, 100]}, "train": {"epochs": 3, "optimizer": "adam", "lr": 0.001, "batchSize": 128}'

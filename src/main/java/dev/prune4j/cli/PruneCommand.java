@@ -247,26 +247,7 @@ final class PruneCommand implements Callable<Integer> {
         r.put("calibration", calibProtocol);
         r.put("mode", "streaming: weights memory-mapped, one block in float32 at a time");
         Model saved = ModelLoader.load(out); // mapped: the counts below read the written tensors
-        long prunedTotal = 0;
-        long weightsTotal = 0;
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (OneShotPruner.LayerResult l : result.layers()) {
-            long zeros = countZeros(saved.parameter(l.name()));
-            long n = (long) l.out() * l.in();
-            prunedTotal += zeros;
-            weightsTotal += n;
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", l.name());
-            row.put("shape", List.of(l.out(), l.in()));
-            row.put("target", l.target());
-            row.put("achieved", (double) zeros / n);
-            row.put("recon_error", Double.isNaN(l.reconError()) ? null : l.reconError());
-            row.put("recon_error_relative", Double.isNaN(l.reconErrorRelative()) ? null : l.reconErrorRelative());
-            row.put("seconds", l.seconds());
-            rows.add(row);
-        }
-        r.put("layers", rows);
-        r.put("sparsity_of_pruned_layers", weightsTotal == 0 ? 0 : (double) prunedTotal / weightsTotal);
+        putLayers(r, result.layers(), name -> saved.parameter(name));
         r.put("evaluation", Map.of("skipped", "--stream does not evaluate; run: prune4j eval --model " + out));
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("hf_checkpoint", out.toString());
@@ -290,6 +271,34 @@ final class PruneCommand implements Callable<Integer> {
             throw new UncheckedIOException("writing " + report + ": " + e.getMessage(), e);
         }
         return r;
+    }
+
+    /**
+     * The report's per-layer rows (target vs achieved sparsity, reconstruction error, time) and the
+     * overall sparsity of the pruned layers, both counted from the saved tensors.
+     */
+    private static void putLayers(Map<String, Object> r, List<OneShotPruner.LayerResult> layers,
+                                  java.util.function.Function<String, Tensor> saved) {
+        long prunedTotal = 0;
+        long weightsTotal = 0;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (OneShotPruner.LayerResult l : layers) {
+            long zeros = countZeros(saved.apply(l.name()));
+            long n = (long) l.out() * l.in();
+            prunedTotal += zeros;
+            weightsTotal += n;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", l.name());
+            m.put("shape", List.of(l.out(), l.in()));
+            m.put("target", l.target());
+            m.put("achieved", (double) zeros / n);
+            m.put("recon_error", Double.isNaN(l.reconError()) ? null : l.reconError());
+            m.put("recon_error_relative", Double.isNaN(l.reconErrorRelative()) ? null : l.reconErrorRelative());
+            m.put("seconds", l.seconds());
+            rows.add(m);
+        }
+        r.put("layers", rows);
+        r.put("sparsity_of_pruned_layers", weightsTotal == 0 ? 0 : (double) prunedTotal / weightsTotal);
     }
 
     /** Elements equal to zero (either sign) of a 2-D tensor, read in row chunks (it may be mapped and large). */
@@ -332,31 +341,7 @@ final class PruneCommand implements Callable<Integer> {
         r.put("seed", recipe.seed());
         r.put("environment", Versions.environment());
         r.put("calibration", target.calibrationProtocol());
-        long prunedTotal = 0;
-        long weightsTotal = 0;
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (OneShotPruner.LayerResult l : layers) {
-            float[] w = saved.get(l.name()).toFloatArray(); // achieved sparsity counted from the saved tensor
-            long zeros = 0;
-            for (float v : w) {
-                if (v == 0f) {
-                    zeros++;
-                }
-            }
-            prunedTotal += zeros;
-            weightsTotal += w.length;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", l.name());
-            m.put("shape", List.of(l.out(), l.in()));
-            m.put("target", l.target());
-            m.put("achieved", (double) zeros / w.length);
-            m.put("recon_error", Double.isNaN(l.reconError()) ? null : l.reconError());
-            m.put("recon_error_relative", Double.isNaN(l.reconErrorRelative()) ? null : l.reconErrorRelative());
-            m.put("seconds", l.seconds());
-            rows.add(m);
-        }
-        r.put("layers", rows);
-        r.put("sparsity_of_pruned_layers", weightsTotal == 0 ? 0 : (double) prunedTotal / weightsTotal);
+        putLayers(r, layers, saved::get);
         Map<String, Object> e = target.evaluation();
         if (e != null) {
             r.put("evaluation", e);
