@@ -123,13 +123,15 @@ for title, prefix, label in rows:
 emit()
 
 # ---------------------------------------------------------------- LeNet grid
-lenet_sp = [s for s in sp if s != "0.98" or any(load("lenet-%s-0.98" % m) for m in ("oneshot", "imp-lr", "gradual"))]
+lenet_sp = sp
 lenet_rows = [
     ("one-shot magnitude (global), no fine-tuning", "lenet-oneshot", "pruned"),
     ("one-shot magnitude (global) + 1 epoch fine-tuning", "lenet-oneshot", "fine-tuned"),
+    ("one-shot + 1 epoch fine-tuning with distillation (α=0.5, T=4)", "lenet-distill-oneshot", "fine-tuned"),
     ("IMP, 3 rounds × 1 epoch, LR rewinding", "lenet-imp-lr", None),
     ("lottery ticket: IMP, rewind to init", "lenet-lottery", None),
     ("gradual (cubic), 4 epochs", "lenet-gradual", None),
+    ("static random sparse (ERK), 4 epochs", "lenet-static", None),
     ("SET (ERK), 4 epochs", "lenet-set", None),
     ("RigL (ERK, ΔT=100), 4 epochs", "lenet-rigl", None),
 ]
@@ -137,7 +139,7 @@ if any(load("lenet-oneshot-%s" % s) for s in lenet_sp):
     emit("### LeNet-5-style CNN: test accuracy vs sparsity")
     emit()
     emit("Dense, 3 epochs: test accuracy %s (the dense round of `lenet-oneshot-0.9`)." % acc(load("lenet-oneshot-0.9"), "dense")
-         + (" \"—\" = not run (see *Not done* below)." if any(not load("%s-%s" % (p_, s_)) for _, p_, _l in lenet_rows if p_ != "lenet-lottery" for s_ in lenet_sp) else ""))
+         + (" \"—\" = not run (see *Not done* below)." if any(not load("%s-%s" % (p_, s_)) for _, p_, _l in lenet_rows for s_ in lenet_sp) else ""))
     emit()
     emit("| method | " + " | ".join(pct(s) for s in lenet_sp) + " |")
     emit("|---|" + "---|" * len(lenet_sp))
@@ -153,9 +155,12 @@ if any(load("lenet-oneshot-%s" % s) for s in lenet_sp):
              ", ".join("%s %.0f%%" % (k.replace(".weight", ""), v * 100) for k, v in ls.items()) +
              " (the convolutions, with the fewest and largest weights, are pruned least).")
     emit()
-    emit("The CNN cells of 2026-11-23 were computed by the build before commit 5ded056, which changed the")
-    emit("order of the convolution's sums (transposed im2col); a rerun with later builds is deterministic but")
-    emit("not bit-identical to these cells (how far apart was not measured).")
+    emit("Two builds computed the CNN cells (both 2026-11-23): one-shot, IMP, gradual, SET and RigL at")
+    emit("80/90/95% and the CNN structured runs by the build before commit 5ded056 (im2col convolution);")
+    emit("the 98% column and the distillation, lottery-ticket and static rows by the build after the direct")
+    emit("convolution (`nn/DirectConv`, merge 655513f). The two differ only in the order of the")
+    emit("convolution's float sums, so a rerun is deterministic but not bit-identical to the earlier cells")
+    emit("(how far apart was not measured).")
     emit()
 
 # ---------------------------------------------------------------- sensitivity
@@ -219,18 +224,17 @@ if os.path.exists(findings):
     emit(open(findings, encoding="utf-8").read().rstrip("\n"))
     emit()
 
-planned = ["lenet-%s-%s" % (m, sp_) for sp_ in ("0.8", "0.9", "0.95") for m in ("oneshot", "imp-lr", "gradual", "set", "rigl")]
+planned = ["%s-%s" % (p_, sp_) for _, p_, _l in lenet_rows for sp_ in lenet_sp]
 planned += ["lenet-group-lasso-1.0", "lenet-structured-l1-0.5"]
-missing = [n for n in planned if not load(n)]
+missing = sorted({n for n in planned if not load(n)})
 if missing:
     emit("**Not done.** CNN runs of the script's grid that did not fit in the time of this run: %s "
-         "(`scripts/training-results.sh` resumes with them). Not attempted: the CNN at 98%% and CNN lottery tickets" % ", ".join("`%s`" % m for m in missing))
+         "(`scripts/training-results.sh` resumes with them)." % ", ".join("`%s`" % m for m in missing))
+    emit("Not attempted:")
 else:
-    emit("**Not done.** Not attempted: the CNN at 98% and CNN lottery tickets")
-emit("(`scripts/training-results.sh full`),")
-emit("distillation and static sparse masks on the CNN, the sensitivity sweep of the CNN, and more than")
-emit("one seed per cell. The real MNIST digits are not packaged in Debian (`apt-cache search mnist`")
-emit("finds only `dataset-fashion-mnist`), so they are not used.")
+    emit("**Not done.** Not attempted:")
+emit("the sensitivity sweep of the CNN, and more than one seed per cell. The real MNIST digits are not")
+emit("packaged in Debian (`apt-cache search mnist` finds only `dataset-fashion-mnist`), so they are not used.")
 emit()
 emit("Training throughput vs PyTorch: see [PERFORMANCE.md](PERFORMANCE.md#training-prune4j-bench-train).")
 with open(section_path, "w", encoding="utf-8") as f:

@@ -5,7 +5,7 @@
 # target/training-results/; scripts/training-results.py turns them into the section, and the
 # hand-written findings come from scripts/training-results-findings.md.
 # Needs Debian's dataset-fashion-mnist. Resumable: a run whose report exists is skipped.
-# Usage: scripts/training-results.sh [full]   (full adds the CNN at 98% and CNN lottery tickets)
+# Usage: scripts/training-results.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/training-results
@@ -78,6 +78,9 @@ lenet_runs() { # sparsity, then the methods to run
       gradual) run "lenet-gradual-$s" "{\"kind\": \"gradual\", \"sparsity\": $s, \"trainEpochs\": 4, \"allocation\": \"global\"}" ;;
       rigl) run "lenet-rigl-$s" "{\"kind\": \"rigl\", \"density\": $d, \"trainEpochs\": 4, \"deltaT\": 100}" ;;
       set) run "lenet-set-$s" "{\"kind\": \"set\", \"density\": $d, \"trainEpochs\": 4}" ;;
+      static) run "lenet-static-$s" "{\"kind\": \"static-sparse\", \"density\": $d, \"trainEpochs\": 4}" ;;
+      distill) run "lenet-distill-oneshot-$s" "{\"kind\": \"one-shot\", \"sparsity\": $s, \"allocation\": \"global\", \"trainEpochs\": 0, \"fineTuneEpochs\": 1}" \
+          '"distill": {"alpha": 0.5, "temperature": 4, "teacherEpochs": 3}' ;;
     esac
   done
 }
@@ -89,7 +92,10 @@ run "lenet-group-lasso-1.0" '{"kind": "group-lasso", "lambda": 1.0, "trainEpochs
 run "lenet-structured-l1-0.5" '{"kind": "structured", "norm": "l1", "fraction": 0.5, "trainEpochs": 3, "fineTuneEpochs": 1}'
 lenet_runs 0.8 rigl set
 lenet_runs 0.95 rigl set
-[ "${1-}" = full ] && { lenet_runs 0.98 oneshot imp-lr gradual rigl set; lenet_runs 0.9 lottery; }
+lenet_runs 0.98 oneshot imp-lr gradual rigl set
+for s in 0.8 0.9 0.95 0.98; do
+  lenet_runs "$s" lottery static distill
+done
 mkdir -p docs/img
 python3 scripts/training-results.py "$out" "$out/section.md" docs/img/sensitivity-mlp.svg
 scripts/update-section.sh docs/RESULTS.md training "$out/section.md"
