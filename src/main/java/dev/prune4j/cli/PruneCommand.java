@@ -215,6 +215,10 @@ final class PruneCommand implements Callable<Integer> {
             throw new BadInputException("--calib-sentences, --eval-sentences and --max-length apply to encoders; "
                     + model + " is a decoder");
         }
+        if (evalText != null || evalWindows != null || evalWindow != null) {
+            throw new BadInputException("--eval-text, --eval-windows and --eval-window do not apply with --stream "
+                    + "(it does not evaluate); run prune4j eval --model " + out + " afterwards");
+        }
         if (!(plan.allocation() instanceof Allocation.Uniform)) {
             throw new BadInputException("--stream supports uniform allocation only, found " + plan.allocation()
                     + " (drop --allocation or prune without --stream)");

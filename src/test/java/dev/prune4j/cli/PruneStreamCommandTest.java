@@ -65,6 +65,10 @@ class PruneStreamCommandTest {
         assertEquals(2, owl.code(), owl.err());
         assertTrue(owl.err().contains("--stream supports uniform allocation only"), owl.err());
 
+        CliTest.Result ev = CliTest.run(args(out, "--stream", "--eval-windows", "8").toArray(String[]::new));
+        assertEquals(2, ev.code(), ev.err());
+        assertTrue(ev.err().contains("do not apply with --stream"), ev.err());
+
         List<String> bin = args(out, "--stream");
         bin.set(bin.indexOf("--model") + 1, SharedData.require("data/stories260K.bin").toString());
         CliTest.Result r = CliTest.run(bin.toArray(String[]::new));
