@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /** {@code prune4j bench prune-scale}: streaming SparseGPT on a synthetic BF16 LLaMA, time and peak memory. */
-@Command(name = "prune-scale", description = "Streaming SparseGPT 50% on a synthetic BF16 LLaMA checkpoint: time per phase, "
+@Command(name = "prune-scale", description = "Streaming SparseGPT 50%% on a synthetic BF16 LLaMA checkpoint: time per phase, "
         + "peak RSS vs model size.")
 final class BenchPruneScaleCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "M300", description = "Model shape: TINY, M300, B1, B7 (default: ${DEFAULT-VALUE}).")

@@ -108,6 +108,23 @@ final class Gemm {
             scaleC(mp, np, beta, c, cOff, ldc, cLayout);
             return;
         }
+        panels(mp, np, k, y, yOff, ldy, yLayout, fork,
+                (r0, r1, s0, s1, yp, j0, nc) -> block(r0, r1, s0, s1, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout));
+    }
+
+    /** Rows [r0, r1) of X times slivers [s0, s1) of the packed Y panel {@code yp} that starts at column j0 (nc wide). */
+    @FunctionalInterface
+    private interface BlockBody {
+        void run(int r0, int r1, int s0, int s1, float[] yp, int j0, int nc);
+    }
+
+    /**
+     * The driver shared by the float32 and BF16 products: for each NC-wide panel of Y, pack it
+     * (in parallel), then run {@code body} over the rows of X (when there are enough of them) or
+     * over the panel's slivers, on the calling thread and the pool unless {@code fork} is SERIAL.
+     */
+    private static void panels(int mp, int np, int k, float[] y, int yOff, int ldy, YLayout yLayout, Fork fork,
+                               BlockBody body) {
         float[] yp = SCRATCH.get().y(NC * k);
         for (int jc = 0; jc < np; jc += NC) {
             int nc = Math.min(NC, np - jc);
@@ -124,13 +141,11 @@ final class Gemm {
             long nanos = 2L * mp * nc * k / FLOP_PER_NS;
             int rowUnits = (mp + MR - 1) / MR;
             if (fork == Fork.SERIAL) {
-                block(0, mp, 0, slivers, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout);
+                body.run(0, mp, 0, slivers, yp, j0, nc);
             } else if (rowUnits >= 4 * slivers || rowUnits >= 2 * MC / MR) {
-                Parallel.forRange(mp, MR, nanos,
-                        (r0, r1) -> block(r0, r1, 0, slivers, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout));
+                Parallel.forRange(mp, MR, nanos, (r0, r1) -> body.run(r0, r1, 0, slivers, yp, j0, nc));
             } else {
-                Parallel.forRange(slivers, 1, nanos,
-                        (s0, s1) -> block(0, mp, s0, s1, k, x, xOff, ldx, yp, j0, nc, beta, c, cOff, ldc, cLayout));
+                Parallel.forRange(slivers, 1, nanos, (s0, s1) -> body.run(0, mp, s0, s1, yp, j0, nc));
             }
         }
     }
@@ -366,30 +381,8 @@ final class Gemm {
             return;
         }
         // Cᵀ [n, m] = W [n, k] · Aᵀ [k, m]: X = W (widened), Y = Aᵀ
-        float[] yp = SCRATCH.get().y(NC * k);
-        for (int jc = 0; jc < m; jc += NC) {
-            int nc = Math.min(NC, m - jc);
-            int slivers = (nc + NR - 1) / NR;
-            int j0 = jc;
-            Parallel.RangeBody pack = (s0, s1) -> packY(a, aOff, lda, YLayout.TRANSPOSED, k, j0, m, s0, s1, yp);
-            long packNanos = (long) k * nc / 2;
-            if (fork == Fork.ALLOWED) {
-                Parallel.forRange(slivers, 1, packNanos, pack);
-            } else {
-                pack.run(0, slivers);
-            }
-            long nanos = 2L * n * nc * k / FLOP_PER_NS;
-            int rowUnits = (n + MR - 1) / MR;
-            if (fork == Fork.SERIAL) {
-                blockBf16(0, n, 0, slivers, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc);
-            } else if (rowUnits >= 4 * slivers || rowUnits >= 2 * MC / MR) {
-                Parallel.forRange(n, MR, nanos,
-                        (r0, r1) -> blockBf16(r0, r1, 0, slivers, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc));
-            } else {
-                Parallel.forRange(slivers, 1, nanos,
-                        (s0, s1) -> blockBf16(0, n, s0, s1, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc));
-            }
-        }
+        panels(n, m, k, a, aOff, lda, YLayout.TRANSPOSED, fork,
+                (r0, r1, s0, s1, yp, j0, nc) -> blockBf16(r0, r1, s0, s1, k, w, wOff, ldw, yp, j0, nc, c, cOff, ldc));
     }
 
     /** Rows [r0, r1) of W (BF16) times slivers [s0, s1): each MC-row block widened, then {@link #block}. */

@@ -307,19 +307,28 @@ public final class LinAlg {
         }
     }
 
-    /** Unblocked inverse of the lower-triangular diagonal block [j0, j0 + jb) (column by column). */
+    /**
+     * Unblocked inverse of the lower-triangular diagonal block [j0, j0 + jb), row by row and in
+     * place: from L·X = I, row i of X is −(Σ_{p<i} L[i][p]·X[p][0..p]) / L[i][i], and rows p < i
+     * already hold X. Every step is a contiguous vectorised axpy over a row (a column-by-column
+     * loop walked the block with stride n, one cache line per flop).
+     */
     private static void trti2(double[] a, int n, int j0, int jb) {
-        for (int j = 0; j < jb; j++) {
-            int rj = (j0 + j) * n + j0;
-            a[rj + j] = 1.0 / a[rj + j];
-            for (int i = j + 1; i < jb; i++) {
-                int ri = (j0 + i) * n + j0;
-                double s = 0;
-                for (int p = j; p < i; p++) {
-                    s += a[ri + p] * a[(j0 + p) * n + j0 + j];
+        double[] t = new double[jb];
+        for (int i = 0; i < jb; i++) {
+            int ri = (j0 + i) * n + j0;
+            java.util.Arrays.fill(t, 0, i, 0);
+            for (int p = 0; p < i; p++) {
+                double lip = a[ri + p];
+                if (lip != 0) {
+                    DoubleVectors.axpy(p + 1, lip, a, (j0 + p) * n + j0, t, 0);
                 }
-                a[ri + j] = -s / a[ri + i];
             }
+            double d = 1.0 / a[ri + i];
+            for (int j = 0; j < i; j++) {
+                a[ri + j] = -t[j] * d;
+            }
+            a[ri + i] = d;
         }
     }
 

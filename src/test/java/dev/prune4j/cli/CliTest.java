@@ -41,10 +41,20 @@ class CliTest {
             sub.getSubcommands().keySet().forEach(n -> paths.add(new String[] {name, n, "--help"}));
         });
         assertTrue(paths.size() > 10, "subcommands found: " + paths.size());
-        for (String[] args : paths) {
-            Result r = run(args);
-            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
-            assertTrue(r.out().startsWith("Usage: prune4j " + args[0]), String.join(" ", args) + ": " + r.out());
+        // picocli reports a description it cannot format (e.g. an unescaped "50%") on System.err
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream picocliErr = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(picocliErr, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (String[] args : paths) {
+                Result r = run(args);
+                assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+                assertTrue(r.out().startsWith("Usage: prune4j " + args[0]), String.join(" ", args) + ": " + r.out());
+                String warnings = picocliErr.toString(java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(!warnings.contains("picocli WARN"), String.join(" ", args) + ": " + warnings);
+            }
+        } finally {
+            System.setErr(stderr);
         }
     }
 
