@@ -245,7 +245,17 @@ public final class LlamaDecoder {
      */
     public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
         KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim()); // this layer's keys and values only
-        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer, false);
+    }
+
+    /**
+     * Like {@link #forwardLayer}, but for calibration statistics only: stops once every linear
+     * input has been reported, so the last projection (down_proj, about a fifth of the layer's
+     * flops) is not computed and {@code x} is left holding the layer's intermediate state.
+     */
+    public void observeLayer(int l, float[] x, int t, LinearInputs observer) {
+        KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim());
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer, true);
     }
 
     /** A cache for up to {@code capacity} positions (at most max_position_embeddings). */
@@ -288,7 +298,7 @@ public final class LlamaDecoder {
         }
         Scratch s = new Scratch(cfg, t, p0 + t);
         for (int l = 0; l < layers.length; l++) {
-            layer(l, x, t, p0, cache, s, null);
+            layer(l, x, t, p0, cache, s, null, false);
         }
         cache.advance(t);
         kernels.rmsNorm(x, 0, finalNorm, 0, eps, x, 0, t, d);
@@ -356,7 +366,8 @@ public final class LlamaDecoder {
         }
     }
 
-    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs) {
+    /** One layer in place on x; with {@code inputsOnly} it returns after reporting down_proj's input. */
+    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs, boolean inputsOnly) {
         Layer w = layers[l];
         if (w == null) {
             throw new IllegalStateException("layer " + l + " is not loaded (streamed decoder: call loadLayer first)");
@@ -405,6 +416,9 @@ public final class LlamaDecoder {
         kernels.mul(t * inter, s.gate, 0, s.up, 0, s.gate, 0);
         if (obs != null) {
             obs.observe(names(l, 6, 7), s.gate, t, inter);
+        }
+        if (inputsOnly) {
+            return;
         }
         linear(s.gate, t, inter, w.wDown, op(w, DOWN), d, null, s.out);          // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
