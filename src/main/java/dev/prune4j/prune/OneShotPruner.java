@@ -113,9 +113,10 @@ public final class OneShotPruner {
                 Map<String, BlockwiseModel.Linear> byName = new HashMap<>();
                 linears.forEach(l -> byName.put(l.name(), l));
                 for (int wi = 0; wi < model.samples(); wi++) {
+                    // the block's output is not needed here: observe its linear inputs only
                     float[] h = hidden.get(wi).clone();
                     PhaseTimes.ForwardClock clock = times.forward("dense forward");
-                    model.forwardBlock(b, h, wi, (names, x, t, in) -> {
+                    model.observeBlock(b, h, wi, (names, x, t, in) -> {
                         clock.at(names);
                         long s0 = System.nanoTime();
                         collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT);
@@ -124,6 +125,9 @@ public final class OneShotPruner {
                     });
                     clock.end();
                 }
+                long f0 = System.nanoTime();
+                stats.values().stream().distinct().forEach(LayerStats::finish);
+                times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
             }
             for (BlockwiseModel.Linear l : linears) {
                 progress.step(done, total, l.name());
@@ -142,7 +146,8 @@ public final class OneShotPruner {
                 done++;
             }
             progress.step(done, total, "block " + b);
-            if (calib) {
+            // the pruned block's outputs feed the next block; after the last block nothing reads them
+            if (calib && b + 1 < model.blocks()) {
                 for (int wi = 0; wi < model.samples(); wi++) {
                     PhaseTimes.ForwardClock clock = times.forward("pruned forward");
                     model.forwardBlock(b, hidden.get(wi), wi, (names, x, t, in) -> clock.at(names));
