@@ -6,6 +6,7 @@ import dev.prune4j.io.SafeTensorsStreamWriter;
 import dev.prune4j.model.Architectures;
 import dev.prune4j.prune.Allocation;
 import dev.prune4j.prune.OneShotPruner;
+import dev.prune4j.prune.PhaseTimes;
 import dev.prune4j.prune.SparseGpt;
 import dev.prune4j.prune.Sparsity;
 import dev.prune4j.prune.StreamingPruner;
@@ -154,11 +155,12 @@ public final class PruneScaleBench {
         log.printf("prune4j bench prune-scale: pruning with SparseGPT 50%%, %d x %d calibration tokens, %d threads%n",
                 o.samples(), o.seqLen(), o.threads());
         log.flush();
+        PhaseTimes times = new PhaseTimes();
         StreamingPruner.Result r = StreamingPruner.run(model, out, plan, windows,
                 (done, total, name) -> {
                     log.printf("  [%d/%d] %s (%.0f s)%n", done, total, name, (System.nanoTime() - t0) / 1e9 - writeModelSecs);
                     log.flush();
-                }, false);
+                }, false, times);
         long hwm = dev.prune4j.eval.Memory.peakRss();
         double pruneSecs = r.layers().stream().mapToDouble(OneShotPruner.LayerResult::seconds).sum();
         long activations = 4L * o.samples() * o.seqLen() * o.size().hidden;
@@ -179,6 +181,17 @@ public final class PruneScaleBench {
         m.put("prune_seconds", pruneSecs);
         m.put("write_seconds", r.writeSeconds());
         m.put("calibration_seconds", r.seconds() - r.loadSeconds() - pruneSecs - r.writeSeconds());
+        m.put("phase_seconds", times.seconds());
+        // the whole model's time from this run: every block costs what these did, and the pruned
+        // forward runs once per block that feeds another (not after the last)
+        double prunedFwd = times.secondsStartingWith("pruned forward");
+        long fwdBlocks = times.count(OneShotPruner.PRUNED_FORWARD_BLOCKS, 0);
+        if (fwdBlocks > 0) {
+            int all = o.size().layers;
+            double perBlock = (r.seconds() - prunedFwd) / o.blocks();
+            m.put("projected_full_depth_seconds", perBlock * all + prunedFwd / fwdBlocks * (all - 1));
+            m.put("projected_full_depth_blocks", all);
+        }
         m.put("peak_rss_bytes", hwm);
         m.put("peak_rss_before_prune_bytes", hwmBefore);
         m.put("activation_bytes", activations);

@@ -26,6 +26,12 @@ final class DoubleGemm {
     static final int MC = 80;
     /** Columns of B packed at once. */
     static final int NC = 1536;
+    /**
+     * NR-column strips of C walked per MR-row step in {@link #kernel}: C rows are touched
+     * GROUP·NR doubles at a time, not one strip per row (measured on the n = 4096 factorisation,
+     * loaded machine, best of 4: 1.20 s with 8 strips vs 1.42 s with 1; 4 and 16 were between).
+     */
+    static final int GROUP = 8;
 
     /** Whether an operand is used as stored or transposed. */
     enum Op { N, T }
@@ -89,12 +95,17 @@ final class DoubleGemm {
             return;
         }
         double[] tile = null;
-        for (int jr = 0, q = 0; jr < n; jr += NR, q++) {
-            int nr = Math.min(NR, n - jr);
-            int bo = bpOff + q * bpStride;
-            for (int ir = 0, r = 0; ir < m; ir += MR, r++) {
-                int mr = Math.min(MR, m - ir);
-                int ao = apOff + r * apStride;
+        // column groups of GROUP strips; in a group, row steps outside, strips inside: the C rows
+        // of a tile stream GROUP·NR contiguous doubles instead of one strip each (big C misses less)
+        int group = GROUP * NR;
+        for (int jg = 0; jg < n; jg += group) {
+          int jEnd = Math.min(n, jg + group);
+          for (int ir = 0, r = 0; ir < m; ir += MR, r++) {
+            int mr = Math.min(MR, m - ir);
+            int ao = apOff + r * apStride;
+            for (int jr = jg, q = jg / NR; jr < jEnd; jr += NR, q++) {
+                int nr = Math.min(NR, n - jr);
+                int bo = bpOff + q * bpStride;
                 int co = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
                     micro(k, ap, ao, bp, bo, c, co, ldc);
@@ -111,6 +122,7 @@ final class DoubleGemm {
                     }
                 }
             }
+          }
         }
     }
 

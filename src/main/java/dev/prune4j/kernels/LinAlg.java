@@ -432,6 +432,24 @@ public final class LinAlg {
         return b;
     }
 
+    // ------------------------------------------------------------------------------ products
+
+    /**
+     * C [m, n] = A [m, k] · B [k, n] for dense row-major float64 matrices (a new array), on the
+     * blocked float64 GEMM, columns split over the kernel threads.
+     */
+    public static double[] multiply(double[] a, int m, int k, double[] b, int n) {
+        if (m < 0 || k < 0 || n < 0 || a.length != (long) m * k || b.length != (long) k * n) {
+            throw new IllegalArgumentException("multiply: expected A [" + m + ", " + k + "] and B [" + k + ", " + n
+                    + "], found " + a.length + " and " + b.length + " elements");
+        }
+        double[] c = new double[m * n];
+        long nanos = (long) (2.0 * m * n * k / FLOPS_PER_NANO);
+        Parallel.forRange(n, NR, nanos, (j0, j1) ->
+                DoubleGemm.update(m, j1 - j0, k, 1.0, a, 0, k, Op.N, b, j0, n, Op.N, c, j0, n));
+        return c;
+    }
+
     // ------------------------------------------------------------------------------ helpers
 
     /**

@@ -1,6 +1,7 @@
 package dev.prune4j.model;
 
 import dev.prune4j.kernels.Kernels;
+import dev.prune4j.kernels.Parallel;
 import dev.prune4j.sparse.SparseMatrix;
 import dev.prune4j.tensor.Tensor;
 
@@ -245,7 +246,17 @@ public final class LlamaDecoder {
      */
     public void forwardLayer(int l, float[] x, int t, LinearInputs observer) {
         KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim()); // this layer's keys and values only
-        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer);
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer, false);
+    }
+
+    /**
+     * Like {@link #forwardLayer}, but for calibration statistics only: stops once every linear
+     * input has been reported, so the last projection (down_proj, about a fifth of the layer's
+     * flops) is not computed and {@code x} is left holding the layer's intermediate state.
+     */
+    public void observeLayer(int l, float[] x, int t, LinearInputs observer) {
+        KvCache cache = KvCache.forLayer(cfg.layers(), l, t, cfg.kvDim());
+        layer(l, x, t, 0, cache, new Scratch(cfg, t, t), observer, true);
     }
 
     /** A cache for up to {@code capacity} positions (at most max_position_embeddings). */
@@ -288,7 +299,7 @@ public final class LlamaDecoder {
         }
         Scratch s = new Scratch(cfg, t, p0 + t);
         for (int l = 0; l < layers.length; l++) {
-            layer(l, x, t, p0, cache, s, null);
+            layer(l, x, t, p0, cache, s, null, false);
         }
         cache.advance(t);
         kernels.rmsNorm(x, 0, finalNorm, 0, eps, x, 0, t, d);
@@ -338,7 +349,7 @@ public final class LlamaDecoder {
         final float[] k;      // [t, kvDim]
         final float[] v;      // [t, kvDim]
         final float[] att;    // [t, qDim]
-        final float[] scores; // [t, keys], or [heads per KV head, keys] when that is more (decode)
+        final float[] scores; // [heads, query block, keys], or [heads per KV head, keys] when that is more (decode)
         final float[] gate;   // [t, inter]
         final float[] up;     // [t, inter]
         final float[] out;    // [t, hidden]
@@ -349,14 +360,15 @@ public final class LlamaDecoder {
             k = new float[t * c.kvDim()];
             v = new float[t * c.kvDim()];
             att = new float[t * c.qDim()];
-            scores = new float[Math.max(t, c.heads() / c.kvHeads()) * keys];
+            scores = new float[Math.max(c.heads() * Math.min(t, QUERY_BLOCK), c.heads() / c.kvHeads()) * keys];
             gate = new float[t * c.intermediateSize()];
             up = new float[t * c.intermediateSize()];
             out = new float[t * c.hiddenSize()];
         }
     }
 
-    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs) {
+    /** One layer in place on x; with {@code inputsOnly} it returns after reporting down_proj's input. */
+    private void layer(int l, float[] x, int t, int p0, KvCache cache, Scratch s, LinearInputs obs, boolean inputsOnly) {
         Layer w = layers[l];
         if (w == null) {
             throw new IllegalStateException("layer " + l + " is not loaded (streamed decoder: call loadLayer first)");
@@ -406,6 +418,9 @@ public final class LlamaDecoder {
         if (obs != null) {
             obs.observe(names(l, 6, 7), s.gate, t, inter);
         }
+        if (inputsOnly) {
+            return;
+        }
         linear(s.gate, t, inter, w.wDown, op(w, DOWN), d, null, s.out);          // out: [t, hidden]
         kernels.add(t * d, x, 0, s.out, 0, x, 0);
     }
@@ -418,34 +433,55 @@ public final class LlamaDecoder {
         return n;
     }
 
-    /** Causal (optionally windowed) grouped-query attention of t new queries over p0 + t keys. */
+    /** Queries per block of the batched prefill attention (a block sees only the keys up to its last query). */
+    private static final int QUERY_BLOCK = 64;
+
+    /**
+     * Causal (optionally windowed) grouped-query attention of t new queries over p0 + t keys. In
+     * blocks of {@link #QUERY_BLOCK} queries, all heads at once (one batched product per query
+     * head of each key-value group, the heads in parallel): a block's scores stop at the key of
+     * its last query, so the causal upper triangle is mostly never computed (the probabilities
+     * there are zero, so the results are the same as with it).
+     */
     private void attention(int t, int p0, float[] kc, float[] vc, Scratch s) {
         int hd = cfg.headDim();
         int qDim = cfg.qDim();
         int kvDim = cfg.kvDim();
-        int n = p0 + t;
-        int group = cfg.heads() / cfg.kvHeads();
+        int kvHeads = cfg.kvHeads();
+        int group = cfg.heads() / kvHeads;
         float scale = (float) (1.0 / Math.sqrt(hd));
         int window = cfg.slidingWindow();
         if (t == 1) {
             attendOne(p0, kc, vc, s);
             return;
         }
-        for (int h = 0; h < cfg.heads(); h++) {
-            int kvh = h / group;
-            // scores: [t, n] = q_h [t, hd] · k_kvh [n, hd]ᵀ
-            kernels.gemmT(t, n, hd, s.q, h * hd, qDim, kc, kvh * hd, kvDim, 0f, s.scores, 0, n);
-            for (int i = 0; i < t; i++) {
-                int last = p0 + i;                                   // the query's own position
-                int first = window > 0 ? Math.max(0, last - window + 1) : 0;
-                int row = i * n;
-                java.util.Arrays.fill(s.scores, row, row + first, 0f);
-                java.util.Arrays.fill(s.scores, row + last + 1, row + n, 0f);
-                kernels.scale(last + 1 - first, scale, s.scores, row + first);
-                kernels.softmax(s.scores, row + first, 1, last + 1 - first, n);
+        for (int i0 = 0; i0 < t; i0 += QUERY_BLOCK) {
+            int qb = Math.min(QUERY_BLOCK, t - i0);
+            int nk = p0 + i0 + qb;  // keys up to the block's last query
+            int per = qb * nk;      // scores of one head: [qb, nk]
+            // scores: [group][kvHeads][qb, nk]; head h = kvh·group + g reads key-value head kvh
+            for (int g = 0; g < group; g++) {
+                kernels.batchedGemm(kvHeads, true, qb, nk, hd, s.q, i0 * qDim + g * hd, group * hd, qDim,
+                        kc, 0, hd, kvDim, s.scores, g * kvHeads * per, per, nk);
             }
-            // att_h: [t, hd] = scores [t, n] · v_kvh [n, hd]
-            kernels.gemm(t, hd, n, s.scores, 0, n, vc, kvh * hd, kvDim, 0f, s.att, h * hd, qDim);
+            int q0 = i0;
+            Parallel.forRange(cfg.heads() * qb, qb, (long) cfg.heads() * per * 4, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int i = r % qb;
+                    int last = p0 + q0 + i;                              // the query's own position
+                    int first = window > 0 ? Math.max(0, last - window + 1) : 0;
+                    int row = r * nk;
+                    java.util.Arrays.fill(s.scores, row, row + first, 0f);
+                    java.util.Arrays.fill(s.scores, row + last + 1, row + nk, 0f);
+                    kernels.scale(last + 1 - first, scale, s.scores, row + first);
+                    kernels.softmax(s.scores, row + first, 1, last + 1 - first, nk);
+                }
+            });
+            // att_h [qb, hd] = scores_h [qb, nk] · v_kvh [nk, hd]
+            for (int g = 0; g < group; g++) {
+                kernels.batchedGemm(kvHeads, false, qb, hd, nk, s.scores, g * kvHeads * per, per, nk,
+                        vc, 0, hd, kvDim, s.att, i0 * qDim + g * hd, group * hd, qDim);
+            }
         }
     }
 

@@ -55,6 +55,16 @@ public interface BlockwiseModel {
      */
     void forwardBlock(int b, float[] hidden, int s, InputObserver observer);
 
+    /**
+     * Runs block {@code b} on {@code hidden} of sample {@code s} only as far as needed to show
+     * {@code observer} every linear input (calibration statistics): the block's output is not
+     * wanted, so a model may skip the work after the last observation, and {@code hidden} holds
+     * unspecified values afterwards. By default the whole {@link #forwardBlock}.
+     */
+    default void observeBlock(int b, float[] hidden, int s, InputObserver observer) {
+        forwardBlock(b, hidden, s, observer);
+    }
+
     /** A linear layer: its parameter name, shape and mutable float32 weights [out, in]. */
     record Linear(String name, int out, int in, float[] weight) {
     }

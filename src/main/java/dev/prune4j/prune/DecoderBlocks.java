@@ -49,4 +49,9 @@ public final class DecoderBlocks implements BlockwiseModel {
     public void forwardBlock(int b, float[] hidden, int s, InputObserver observer) {
         decoder.forwardLayer(b, hidden, windows.get(s).length, observer::observe);
     }
+
+    @Override
+    public void observeBlock(int b, float[] hidden, int s, InputObserver observer) {
+        decoder.observeLayer(b, hidden, windows.get(s).length, observer::observe);
+    }
 }

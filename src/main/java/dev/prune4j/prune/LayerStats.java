@@ -13,7 +13,11 @@ public final class LayerStats {
     private final int in;
     private final double[] sum;
     private final double[] sumSquares;
-    private final double[] gram; // [in, in] or null
+    private final double[] gram; // [in, in] or null; the upper triangle accumulates, the lower is mirrored by finish()
+    private boolean symmetric = true; // whether gram's lower triangle mirrors its upper one
+    private float[] pendingT;         // up to PENDING_CHUNKS chunks of rows not yet in gram, each chunk [in, CHUNK] (Xᵀ)
+    private int pendingRows;
+    private float[] tiles;            // per pending chunk, one row panel of its XᵀX: [PANEL, in]
     private long tokens;
     private final java.util.Map<String, Object> memo = new java.util.HashMap<>();
 
@@ -37,6 +41,13 @@ public final class LayerStats {
         return gram != null;
     }
 
+    /** Tokens per float32 partial Gram product (short sums; the partial products are added in float64). */
+    static final int CHUNK = 256;
+    /** Chunks buffered before they are added to XᵀX together (one pass over it per PENDING_CHUNKS chunks). */
+    static final int PENDING_CHUNKS = 8;
+    /** Rows of XᵀX per product: the upper triangle is computed in row panels [PANEL, in − i0]. */
+    static final int PANEL = 256;
+
     /** Adds the rows of {@code x} [rows, in] (row-major, from offset 0). */
     public void accumulate(float[] x, int rows) {
         if (x.length < (long) rows * in) {
@@ -54,28 +65,120 @@ public final class LayerStats {
             }
         });
         if (gram != null) {
-            // XᵀX of this batch in float32 chunks of ≤ 256 tokens (short sums), accumulated in float64
-            Kernels k = Kernels.get();
-            int chunk = 256;
-            float[] xt = new float[in * chunk];
-            float[] g = new float[in * in];
-            for (int r0 = 0; r0 < rows; r0 += chunk) {
-                int n = Math.min(chunk, rows - r0);
-                // xt: [in, n] = X[r0:r0+n]ᵀ
-                for (int t = 0; t < n; t++) {
-                    int o = (r0 + t) * in;
-                    for (int j = 0; j < in; j++) {
-                        xt[j * n + t] = x[o + j];
-                    }
-                }
-                k.gemmT(in, in, n, xt, 0, n, xt, 0, n, 0f, g, 0, in); // g: [in, in] = xtᵀ·xt
-                for (int i = 0; i < in * in; i++) {
-                    gram[i] += g[i];
-                }
-            }
+            bufferTransposed(x, rows);
         }
         tokens += rows;
         memo.clear();
+    }
+
+    /** Appends rows of x to the pending chunks, transposed; adds them to XᵀX whenever the buffer is full. */
+    private void bufferTransposed(float[] x, int rows) {
+        int capacity = PENDING_CHUNKS * CHUNK;
+        if (pendingT == null) {
+            pendingT = new float[capacity * in];
+        }
+        for (int r0 = 0; r0 < rows; ) {
+            int n = Math.min(rows - r0, capacity - pendingRows);
+            int from = r0;
+            int at = pendingRows;
+            // pendingT[c][j][t] = x[from + i][j] for buffered row at + i = c·CHUNK + t; columns split over the threads
+            Parallel.forRange(in, 64, 4L * n * in, (j0, j1) -> {
+                for (int i0 = 0; i0 < n; i0 += 16) {
+                    int i1 = Math.min(n, i0 + 16);
+                    for (int jb = j0; jb < j1; jb += 64) {
+                        int je = Math.min(j1, jb + 64);
+                        for (int i = i0; i < i1; i++) {
+                            int row = at + i;
+                            int dst = (row / CHUNK) * CHUNK * in + row % CHUNK;
+                            int src = (from + i) * in;
+                            for (int j = jb; j < je; j++) {
+                                pendingT[dst + j * CHUNK] = x[src + j];
+                            }
+                        }
+                    }
+                }
+            });
+            pendingRows += n;
+            r0 += n;
+            if (pendingRows == capacity) {
+                flushGram();
+            }
+        }
+    }
+
+    /**
+     * XᵀX += Σ over the pending chunks of (chunkᵀ·chunk), upper triangle only (a SYRK): for each
+     * row panel [i0, i0 + PANEL) the float32 GEMM gives each chunk's product with the columns
+     * [i0, in), and the chunks' products are added to the float64 accumulator in one pass.
+     */
+    private void flushGram() {
+        int rows = pendingRows;
+        if (rows == 0) {
+            return;
+        }
+        Kernels k = Kernels.get();
+        int chunks = (rows + CHUNK - 1) / CHUNK;
+        int panel = Math.min(PANEL, in);
+        if (tiles == null) {
+            tiles = new float[PENDING_CHUNKS * panel * in]; // per chunk: [panel, in − i0]
+        }
+        float[] tiles = this.tiles;
+        for (int i0 = 0; i0 < in; i0 += panel) {
+            int m = Math.min(panel, in - i0);
+            int n = in - i0;
+            for (int c = 0; c < chunks; c++) {
+                int nc = Math.min(CHUNK, rows - c * CHUNK);
+                int base = c * CHUNK * in; // chunk c: [in, CHUNK], row j at base + j·CHUNK
+                // tile_c: [m, n] = chunk rows [i0, i0 + m) · (chunk rows [i0, in))ᵀ
+                k.gemmT(m, n, nc, pendingT, base + i0 * CHUNK, CHUNK, pendingT, base + i0 * CHUNK, CHUNK, 0f,
+                        tiles, c * m * n, n);
+            }
+            int row0 = i0;
+            Parallel.forRange(m, 8, (long) chunks * m * n, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int g = (row0 + r) * in + row0;
+                    for (int c = 0; c < chunks; c++) {
+                        int t = c * m * n + r * n;
+                        for (int j = r; j < n; j++) { // from the diagonal on
+                            gram[g + j] += tiles[t + j];
+                        }
+                    }
+                }
+            });
+        }
+        pendingRows = 0;
+        symmetric = false;
+    }
+
+    /**
+     * Completes the statistics after the last {@link #accumulate}: adds the buffered rows to XᵀX
+     * and mirrors its upper triangle. Reading the Hessian or the reconstruction error does this
+     * itself; calling it early only moves the time (and frees the buffer).
+     */
+    public synchronized void finish() {
+        if (gram == null) {
+            return;
+        }
+        flushGram();
+        pendingT = null;
+        tiles = null;
+        if (!symmetric) {
+            // lower triangle ← upper, in 64×64 tiles
+            Parallel.forRange(in, 64, (long) in * in / 2, (i0, i1) -> {
+                for (int ib = i0; ib < i1; ib += 64) {
+                    int ie = Math.min(i1, ib + 64);
+                    for (int jb = 0; jb < ie; jb += 64) {
+                        int je = Math.min(ie, jb + 64);
+                        for (int i = ib; i < ie; i++) {
+                            for (int j = jb; j < Math.min(je, i); j++) {
+                                gram[i * in + j] = gram[j * in + i];
+                            }
+                        }
+                    }
+                }
+            });
+            symmetric = true;
+        }
     }
 
     /**
@@ -124,6 +227,7 @@ public final class LayerStats {
         if (tokens == 0) {
             throw new IllegalStateException("LayerStats: no calibration tokens were accumulated");
         }
+        finish();
         double s = 2.0 / tokens;
         double[] h = new double[in * in];
         for (int i = 0; i < h.length; i++) {
@@ -146,64 +250,31 @@ public final class LayerStats {
         if (gram == null) {
             throw new IllegalStateException("reconstruction error needs the Gram matrix");
         }
+        finish();
         long perRow = (long) in * in;
         int m = perRow * rows <= RECON_EXACT_MACS ? rows : (int) Math.min(rows, Math.max(16, RECON_EXACT_MACS / perRow));
-        int[] picked = new int[m];
-        for (int i = 0; i < m; i++) {
-            picked[i] = (int) ((long) i * rows / m);
-        }
-        // groups of G rows: each row of the Gram matrix is read once per group, not once per row
-        int group = 4;
-        int groups = (m + group - 1) / group;
-        double[] errs = new double[groups];
-        double[] refs = new double[groups];
-        Parallel.forRange(groups, 1, perRow * m, (g0, g1) -> {
-            double[] d = new double[group * in];  // d: [group, in]
-            double[] wv = new double[group * in]; // w: [group, in]
-            for (int gi = g0; gi < g1; gi++) {
-                int n = Math.min(group, m - gi * group);
-                for (int k = 0; k < n; k++) {
-                    int r = picked[gi * group + k];
-                    for (int j = 0; j < in; j++) {
-                        wv[k * in + j] = w[r * in + j];
-                        d[k * in + j] = wv[k * in + j] - wPruned[r * in + j];
-                    }
-                }
-                for (int k = n; k < group; k++) { // a short last group: zero rows add nothing
-                    java.util.Arrays.fill(d, k * in, (k + 1) * in, 0);
-                    java.util.Arrays.fill(wv, k * in, (k + 1) * in, 0);
-                }
-                double err = 0;
-                double ref = 0;
-                int o1 = in;
-                int o2 = 2 * in;
-                int o3 = 3 * in;
-                for (int i = 0; i < in; i++) {
-                    int o = i * in;
-                    double d0 = 0, d1 = 0, d2 = 0, d3 = 0, w0 = 0, w1 = 0, w2 = 0, w3 = 0;
-                    for (int j = 0; j < in; j++) {
-                        double gij = gram[o + j];
-                        d0 += gij * d[j];
-                        d1 += gij * d[o1 + j];
-                        d2 += gij * d[o2 + j];
-                        d3 += gij * d[o3 + j];
-                        w0 += gij * wv[j];
-                        w1 += gij * wv[o1 + j];
-                        w2 += gij * wv[o2 + j];
-                        w3 += gij * wv[o3 + j];
-                    }
-                    err += d[i] * d0 + d[o1 + i] * d1 + d[o2 + i] * d2 + d[o3 + i] * d3;
-                    ref += wv[i] * w0 + wv[o1 + i] * w1 + wv[o2 + i] * w2 + wv[o3 + i] * w3;
-                }
-                errs[gi] = err;
-                refs[gi] = ref;
-            }
-        });
+        // groups of picked rows: [d; w] [2·g, in] · XᵀX on the float64 GEMM, then Σ d∘(d·XᵀX) and Σ w∘(w·XᵀX)
+        int group = (int) Math.max(1, Math.min(m, (1 << 22) / (2L * in)));
         double err = 0;
         double ref = 0;
-        for (int gi = 0; gi < groups; gi++) {
-            err += errs[gi];
-            ref += refs[gi];
+        for (int i0 = 0; i0 < m; i0 += group) {
+            int g = Math.min(group, m - i0);
+            double[] dw = new double[2 * g * in]; // rows 0..g: d = w − ŵ, rows g..2g: w
+            for (int i = 0; i < g; i++) {
+                int r = (int) ((long) (i0 + i) * rows / m);
+                for (int j = 0; j < in; j++) {
+                    double wv = w[r * in + j];
+                    dw[i * in + j] = wv - wPruned[r * in + j];
+                    dw[(g + i) * in + j] = wv;
+                }
+            }
+            double[] prod = dev.prune4j.kernels.LinAlg.multiply(dw, 2 * g, in, gram, in);
+            for (int i = 0; i < g * in; i++) {
+                err += dw[i] * prod[i];
+            }
+            for (int i = g * in; i < 2 * g * in; i++) {
+                ref += dw[i] * prod[i];
+            }
         }
         return new double[] {err * rows / m, ref == 0 ? 0 : err / ref};
     }

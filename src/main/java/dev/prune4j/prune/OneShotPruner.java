@@ -40,6 +40,9 @@ public final class OneShotPruner {
                               double reconError, double reconErrorRelative, double seconds) {
     }
 
+    /** The {@link PhaseTimes} event counting blocks run again after pruning (to feed the next block). */
+    public static final String PRUNED_FORWARD_BLOCKS = "pruned forward blocks";
+
     /** Largest input width for which the Gram matrix is collected just to report reconstruction error. */
     static final int RECON_GRAM_LIMIT = 4096;
 
@@ -69,6 +72,11 @@ public final class OneShotPruner {
 
     /** Runs the plan on {@code model} with its calibration samples; weights change in place. */
     public static List<LayerResult> run(BlockwiseModel model, Plan plan, Progress progress) {
+        return run(model, plan, progress, new PhaseTimes());
+    }
+
+    /** {@link #run(BlockwiseModel, Plan, Progress)}, adding where the time went to {@code times}. */
+    public static List<LayerResult> run(BlockwiseModel model, Plan plan, Progress progress, PhaseTimes times) {
         Predicate<String> inScope = scope(model, plan.scopePatterns());
         if (model.streamsBlocks() && !(plan.allocation() instanceof Allocation.Uniform)) {
             throw new BadInputException("block-streaming pruning supports uniform allocation only (" + plan.allocation()
@@ -105,10 +113,21 @@ public final class OneShotPruner {
                 Map<String, BlockwiseModel.Linear> byName = new HashMap<>();
                 linears.forEach(l -> byName.put(l.name(), l));
                 for (int wi = 0; wi < model.samples(); wi++) {
+                    // the block's output is not needed here: observe its linear inputs only
                     float[] h = hidden.get(wi).clone();
-                    model.forwardBlock(b, h, wi, (names, x, t, in) ->
-                            collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT));
+                    PhaseTimes.ForwardClock clock = times.forward("dense forward");
+                    model.observeBlock(b, h, wi, (names, x, t, in) -> {
+                        clock.at(names);
+                        long s0 = System.nanoTime();
+                        collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT);
+                        times.add("statistics (X sums, XᵀX)", System.nanoTime() - s0);
+                        clock.resume();
+                    });
+                    clock.end();
                 }
+                long f0 = System.nanoTime();
+                stats.values().stream().distinct().forEach(LayerStats::finish);
+                times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
             }
             for (BlockwiseModel.Linear l : linears) {
                 progress.step(done, total, l.name());
@@ -117,17 +136,24 @@ public final class OneShotPruner {
                 LayerStats st = stats.get(l.name());
                 float[] before = st != null && st.hasGram() ? l.weight().clone() : null;
                 Mask mask = s.fraction() == 0 ? new Mask(l.out(), l.in()) : pruner.prune(l.weight(), l.out(), l.in(), st, s);
-                double secs = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                double secs = (t1 - t0) / 1e9;
+                times.add("prune " + PhaseTimes.shortName(l.name()), t1 - t0);
                 double[] err = before != null ? st.reconstructionError(before, l.weight(), l.out()) : new double[] {Double.NaN, Double.NaN};
+                times.add("reconstruction error", System.nanoTime() - t1);
                 results.add(new LayerResult(l.name(), b, l.out(), l.in(), s.label(), mask.sparsity(), mask.prunedCount(),
                         err[0], err[1], secs));
                 done++;
             }
             progress.step(done, total, "block " + b);
-            if (calib) {
+            // the pruned block's outputs feed the next block; after the last block nothing reads them
+            if (calib && b + 1 < model.blocks()) {
                 for (int wi = 0; wi < model.samples(); wi++) {
-                    model.forwardBlock(b, hidden.get(wi), wi, BlockwiseModel.InputObserver.NONE);
+                    PhaseTimes.ForwardClock clock = times.forward("pruned forward");
+                    model.forwardBlock(b, hidden.get(wi), wi, (names, x, t, in) -> clock.at(names));
+                    clock.end();
                 }
+                times.count(PRUNED_FORWARD_BLOCKS);
             }
             model.endBlock(b);
         }

@@ -2,6 +2,7 @@ package dev.prune4j.prune;
 
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.LinAlg;
+import dev.prune4j.kernels.Parallel;
 import dev.prune4j.kernels.Select;
 
 /**
@@ -135,38 +136,47 @@ public final class SparseGpt implements LayerPruner {
                 int kPrune = (int) Math.floor(f.value() * rows * (long) count);
                 Select.smallestK(tmp, 0, rows * count, kPrune, m1, 0);
             }
+            // U[i1:i2, i1:i2] compacted: [count, count]
+            float[] ub = new float[count * count];
             for (int c = 0; c < count; c++) {
-                int j = i1 + c;
-                if (sparsity instanceof Sparsity.NofM nm && c % nm.m() == 0) {
-                    float[] tmp = new float[nm.m()];
-                    boolean[] sel = new boolean[nm.m()];
-                    for (int r = 0; r < rows; r++) {
-                        for (int q = 0; q < nm.m(); q++) {
-                            double ujj = u[(j + q) * cols + j + q];
-                            double v = w1[r * count + c + q];
-                            tmp[q] = (float) (v * v / (ujj * ujj));
-                        }
-                        Select.smallestK(tmp, 0, nm.m(), nm.m() - nm.n(), sel, 0);
-                        for (int q = 0; q < nm.m(); q++) {
-                            m1[r * count + c + q] = sel[q];
-                        }
-                    }
-                }
-                float ujj = u[j * cols + j];
-                for (int r = 0; r < rows; r++) {
-                    float wv = w1[r * count + c];
-                    float q = m1[r * count + c] ? 0f : wv;
-                    float e = (wv - q) / ujj;
-                    w1[r * count + c] = q;
-                    err1[r * count + c] = e;
-                    if (e != 0f) {
-                        // W1[r, c+1:] -= e · U[j, j+1:i2]
-                        for (int t = c + 1; t < count; t++) {
-                            w1[r * count + t] -= e * u[j * cols + i1 + t];
-                        }
-                    }
-                }
+                System.arraycopy(u, (i1 + c) * cols + i1, ub, c * count, count);
             }
+            // rows are independent within a block (the mask is chosen per block, or per row and
+            // group for N:M): each row sweeps its columns on its own, split over the threads
+            Sparsity.NofM nm = sparsity instanceof Sparsity.NofM x ? x : null;
+            Parallel.forRange(rows, 8, (long) rows * count * count, (r0, r1) -> {
+                float[] tmp = nm == null ? null : new float[nm.m()];
+                boolean[] sel = nm == null ? null : new boolean[nm.m()];
+                for (int r = r0; r < r1; r++) {
+                    int ro = r * count;
+                    for (int c = 0; c < count; c++) {
+                        if (nm != null && c % nm.m() == 0) {
+                            for (int q = 0; q < nm.m(); q++) {
+                                double ujj = ub[(c + q) * count + c + q];
+                                double v = w1[ro + c + q];
+                                tmp[q] = (float) (v * v / (ujj * ujj));
+                            }
+                            Select.smallestK(tmp, 0, nm.m(), nm.m() - nm.n(), sel, 0);
+                            for (int q = 0; q < nm.m(); q++) {
+                                m1[ro + c + q] = sel[q];
+                            }
+                        }
+                        float ujj = ub[c * count + c];
+                        float wv = w1[ro + c];
+                        float q = m1[ro + c] ? 0f : wv;
+                        float e = (wv - q) / ujj;
+                        w1[ro + c] = q;
+                        err1[ro + c] = e;
+                        if (e != 0f) {
+                            // W1[r, c+1:] -= e · U[j, j+1:i2]
+                            int uo = c * count;
+                            for (int t = c + 1; t < count; t++) {
+                                w1[ro + t] -= e * ub[uo + t];
+                            }
+                        }
+                    }
+                }
+            });
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(w1, r * count, w, r * cols + i1, count);
                 for (int c = 0; c < count; c++) {

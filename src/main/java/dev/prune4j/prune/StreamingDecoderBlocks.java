@@ -108,6 +108,11 @@ public final class StreamingDecoderBlocks implements BlockwiseModel {
         decoder.forwardLayer(b, hidden, windows.get(s).length, observer::observe);
     }
 
+    @Override
+    public void observeBlock(int b, float[] hidden, int s, InputObserver observer) {
+        decoder.observeLayer(b, hidden, windows.get(s).length, observer::observe);
+    }
+
     /** Seconds spent materialising blocks in float32. */
     public double loadSeconds() {
         return loadNanos / 1e9;

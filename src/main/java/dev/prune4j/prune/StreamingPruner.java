@@ -54,6 +54,12 @@ public final class StreamingPruner {
      */
     public static Result run(Path modelDir, Path out, OneShotPruner.Plan plan, List<int[]> windows, Progress progress,
                              boolean overwrite) {
+        return run(modelDir, out, plan, windows, progress, overwrite, new PhaseTimes());
+    }
+
+    /** {@link #run(Path, Path, OneShotPruner.Plan, List, Progress, boolean)}, adding where the time went to {@code times}. */
+    public static Result run(Path modelDir, Path out, OneShotPruner.Plan plan, List<int[]> windows, Progress progress,
+                             boolean overwrite, PhaseTimes times) {
         long t0 = System.nanoTime();
         if (!Files.isDirectory(modelDir)) {
             throw new BadInputException(modelDir + ": streaming pruning needs a Hugging Face checkpoint directory "
@@ -104,7 +110,7 @@ public final class StreamingPruner {
                 writeBlock(w, model, b, linears);
                 writeNanos[0] += System.nanoTime() - s0;
             });
-            List<OneShotPruner.LayerResult> results = OneShotPruner.run(blocks, plan, progress);
+            List<OneShotPruner.LayerResult> results = OneShotPruner.run(blocks, plan, progress, times);
             long c0 = System.nanoTime();
             writer.commit();
             long bytes = writer.fileBytes();
@@ -118,6 +124,8 @@ public final class StreamingPruner {
             }
             Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
             writeNanos[0] += System.nanoTime() - c0;
+            times.add("load blocks (widen to float32)", (long) (blocks.loadSeconds() * 1e9));
+            times.add("write", writeNanos[0]);
             return new Result(results, out, bytes, blocks.loadSeconds(), writeNanos[0] / 1e9, (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + out + ": " + e.getMessage(), e);

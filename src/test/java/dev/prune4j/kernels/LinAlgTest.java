@@ -110,6 +110,42 @@ class LinAlgTest {
     }
 
     @Test
+    void multiplyMatchesNaiveProduct() {
+        int[][] shapes = {{1, 1, 1}, {3, 7, 5}, {17, 300, 129}, {64, 65, 513}};
+        for (int[] sh : shapes) {
+            int m = sh[0];
+            int k = sh[1];
+            int n = sh[2];
+            Rng rng = new Rng(700 + m * 31L + n);
+            double[] a = new double[m * k];
+            double[] b = new double[k * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rng.nextDouble() * 2 - 1;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = rng.nextDouble() * 2 - 1;
+            }
+            for (int t : threadCounts()) {
+                Parallel.setThreads(t);
+                double[] c = LinAlg.multiply(a, m, k, b, n);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double s = 0;
+                        double bound = 0;
+                        for (int p = 0; p < k; p++) {
+                            s += a[i * k + p] * b[p * n + j];
+                            bound += Math.abs(a[i * k + p] * b[p * n + j]);
+                        }
+                        assertEquals(s, c[i * n + j], 2 * gamma(k) * bound, "multiply " + m + "x" + k + "x" + n
+                                + " threads=" + t + " at (" + i + ", " + j + ")");
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> LinAlg.multiply(new double[5], 2, 3, new double[6], 2));
+    }
+
+    @Test
     void gramColumnSplitCoversTheBlockRowInNrMultiples() {
         for (int[] c : new int[][]{{1024, 0, 256}, {1024, 768, 1024}, {300, 256, 300}, {7, 0, 7}}) {
             for (int parts : new int[]{1, 2, 3}) {

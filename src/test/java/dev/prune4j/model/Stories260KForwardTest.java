@@ -87,4 +87,34 @@ class Stories260KForwardTest {
         checkPrefillAndDecode(ModelLoader.load(SharedData.require("fixtures/stories260K-hf/model.safetensors")),
                 Kernels.get());
     }
+
+    /**
+     * Prefill attention runs in blocks of queries that stop at each block's last key: a prefill
+     * over several blocks (and one continuing a cache across block boundaries) must give the
+     * logits of token-by-token decoding, which attends through a separate path.
+     */
+    @Test
+    void multiBlockPrefillMatchesTokenByTokenDecoding() {
+        LlamaDecoder dec = new LlamaDecoder(ModelLoader.load(SharedData.require("data/stories260K.bin")));
+        int n = 150; // query blocks of 64: 64 + 64 + 22
+        int v = dec.config().vocabSize();
+        dev.prune4j.tensor.Rng rng = new dev.prune4j.tensor.Rng(5);
+        int[] tokens = new int[n];
+        for (int i = 0; i < n; i++) {
+            tokens[i] = rng.nextInt(v);
+        }
+        KvCache step = dec.newCache(n);
+        float[] decoded = new float[n * v];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(dec.forward(tokens, i, 1, step, LlamaDecoder.Logits.LAST), 0, decoded, i * v, v);
+        }
+        float[] all = dec.forward(tokens, 0, n, dec.newCache(n), LlamaDecoder.Logits.ALL);
+        double d = maxAbsDiff(all, 0, decoded, 0, n * v);
+        assertTrue(d < TOL, "150-token prefill vs decoding: max |Δlogit| = " + d);
+        KvCache c = dec.newCache(n);
+        dec.forward(tokens, 0, 70, c, LlamaDecoder.Logits.NONE);
+        float[] rest = dec.forward(tokens, 70, 80, c, LlamaDecoder.Logits.ALL);
+        double d2 = maxAbsDiff(rest, 0, decoded, 70 * v, 80 * v);
+        assertTrue(d2 < TOL, "prefill of 80 after 70 cached vs decoding: max |Δlogit| = " + d2);
+    }
 }
