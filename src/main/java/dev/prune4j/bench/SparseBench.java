@@ -157,6 +157,10 @@ public final class SparseBench {
         float[] y = new float[c.m() * c.rows()];
         double targetSeconds = options.quick() ? 0.08 : 0.25;
         int rounds = options.quick() ? 3 : 5;
+        // A first use of a layout JIT-compiles its kernels: C2 finishes a few hundred ms in, and its
+        // compiler thread takes one of the two cores meanwhile, so measuring sooner times C1 code
+        // and a busy machine (seen with -XX:+PrintCompilation). Warm the sparse product up first.
+        time(sparse, sparse.length, c.m(), x, y, WARMUP_SECONDS);
         double[] cold = compare(dense, sparse, dense.length, sparse.length, c.m(), x, y, targetSeconds, rounds);
         double[] hot = compare(dense, sparse, 1, 1, c.m(), x, y, targetSeconds, rounds);
         SparseMatrix s = sparse[0];
@@ -208,6 +212,9 @@ public final class SparseBench {
         }
         return new double[] {bestD, bestS};
     }
+
+    /** Untimed warm-up of a case's sparse product before its rounds. */
+    static final double WARMUP_SECONDS = 0.5;
 
     private static double time(SparseMatrix[] mats, int n, int m, float[] x, float[] y, double seconds) {
         // warm-up: JIT-compile this layout's kernels (≥ 10 calls and ≥ 50 ms) and evict the previous case's data
