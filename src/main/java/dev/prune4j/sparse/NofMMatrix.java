@@ -205,7 +205,21 @@ final class NofMMatrix extends AbstractSparseMatrix {
     @Override
     public int row(int r, int[] colsOut, float[] valsOut) {
         float s = values.scale(r);
-        for (int vi = 0; vi < perRow; vi++) {
+        int vi = 0;
+        if (blocked(n, m)) { // 2:4 fast path, 16 columns a step (SpMM expands every row through here)
+            int p = valueAt(r, 0);
+            int ib = idxByteAt(r, 0);
+            int ps = r < blockedRows ? 32 : 8;
+            int is = r < blockedRows ? 8 : 2;
+            for (int j = 0; j < steps; j++, p += ps, ib += is) {
+                int pos = (idx[ib] & 0xFF) | (idx[ib + 1] & 0xFF) << 8; // 8 positions of 2 bits
+                for (int k = 0; k < 8; k++, vi++) {
+                    colsOut[vi] = 16 * j + (k >>> 1) * 4 + (pos >>> (2 * k) & 3);
+                    valsOut[vi] = values.raw(p + k) * s;
+                }
+            }
+        }
+        for (; vi < perRow; vi++) {
             colsOut[vi] = (vi / n) * m + position(r, vi);
             valsOut[vi] = values.raw(valueAt(r, vi)) * s;
         }
