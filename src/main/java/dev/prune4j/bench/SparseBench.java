@@ -131,6 +131,11 @@ public final class SparseBench {
             progress.printf(Locale.ROOT, "    dense %.3f ms, sparse %.3f ms: %.2fx (hot %.2fx; roofline limit %.2fx, %.0f%% of roofline)%n",
                     r.get("denseMs"), r.get("sparseMs"), r.get("ratio"), r.get("hotRatio"), r.get("limitRatio"),
                     100 * (double) r.get("fractionOfRoofline"));
+            if (r.containsKey("residentSparseNsPer8")) {
+                progress.printf(Locale.ROOT, "    ns per 8 weight positions per thread: cold dense %.2f, sparse %.2f; in cache (1 core) dense %.2f, sparse %.2f%n",
+                        r.get("coldDenseNsPer8PerThread"), r.get("coldSparseNsPer8PerThread"), r.get("residentDenseNsPer8"),
+                        r.get("residentSparseNsPer8"));
+            }
         }
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("benchmark", "sparse");
@@ -151,14 +156,20 @@ public final class SparseBench {
         Rng rng = Rng.derived(options.seed(), c.group() + c.rows() + "x" + c.cols() + c.spec() + c.sparsity());
         float[] w = pruned(c, rng);
         SparseMatrix[] sparse = copies(w, c.rows(), c.cols(), c.spec());
+        float[] residentSlice = c.m() == 1 ? java.util.Arrays.copyOf(w, Math.min(RESIDENT_ROWS, c.rows()) * c.cols()) : null;
         w = null;
         float[] x = new float[c.m() * c.cols()];
         rng.fillUniform(x, -1, 1);
         float[] y = new float[c.m() * c.rows()];
         double targetSeconds = options.quick() ? 0.08 : 0.25;
         int rounds = options.quick() ? 3 : 5;
+        // A first use of a layout JIT-compiles its kernels: C2 finishes a few hundred ms in, and its
+        // compiler thread takes one of the two cores meanwhile, so measuring sooner times C1 code
+        // and a busy machine (seen with -XX:+PrintCompilation). Warm the sparse product up first.
+        time(sparse, sparse.length, c.m(), x, y, WARMUP_SECONDS);
         double[] cold = compare(dense, sparse, dense.length, sparse.length, c.m(), x, y, targetSeconds, rounds);
         double[] hot = compare(dense, sparse, 1, 1, c.m(), x, y, targetSeconds, rounds);
+        double[] resident = residentSlice != null ? resident(residentSlice, c) : null; // after the rounds: kernels compiled
         SparseMatrix s = sparse[0];
         long ioBytes = 4L * c.m() * (c.rows() + c.cols());
         double sparseBytes = s.bytes() + ioBytes;
@@ -185,6 +196,15 @@ public final class SparseBench {
         r.put("limitRatio", denseBytes / sparseBytes);
         r.put("fractionOfRoofline", rooflineSeconds / cold[1]);
         r.put("denseFractionOfRoofline", denseBytes / bw / cold[0]);
+        if (resident != null) {
+            double positions8 = (double) c.rows() * c.cols() / 8;
+            int t = Parallel.threads();
+            r.put("residentRows", RESIDENT_ROWS);
+            r.put("residentDenseNsPer8", resident[0]);
+            r.put("residentSparseNsPer8", resident[1]);
+            r.put("coldDenseNsPer8PerThread", cold[0] * 1e9 * t / positions8);
+            r.put("coldSparseNsPer8PerThread", cold[1] * 1e9 * t / positions8);
+        }
         if (c.target() != null) {
             r.put("target", c.target().label());
             r.put("goal", c.target().goal());
@@ -208,6 +228,52 @@ public final class SparseBench {
         }
         return new double[] {bestD, bestS};
     }
+
+    /** Rows of the cache-resident slice: 64 × 4096 F32 is 1 MiB, sparse slices less (L2 is 1 MiB). */
+    static final int RESIDENT_ROWS = 64;
+
+    /**
+     * The compute floor of a decode kernel: nanoseconds per 8 weight positions on one core with
+     * the matrix resident in cache (the first {@link #RESIDENT_ROWS} rows, small enough to stay
+     * on the calling thread), fastest single call of many, for dense and sparse: {dense, sparse}.
+     * A memory-bound kernel's cold time per thread is well above this floor; a kernel whose cold
+     * time is close to floor + bytes ÷ bandwidth does not overlap its work with the memory stream.
+     */
+    private double[] resident(float[] slice, Case c) {
+        int rows = Math.min(RESIDENT_ROWS, c.rows());
+        SparseMatrix s = SparseMatrices.pack(slice, rows, c.cols(), c.spec());
+        SparseMatrix d = SparseMatrices.pack(randomDense(rows, c.cols(), Rng.derived(options.seed(), "resident")), rows, c.cols(),
+                SparseSpec.of(SparseFormat.DENSE, ValueType.F32));
+        float[] x = new float[c.cols()];
+        Rng.derived(options.seed(), "resident-x").fillUniform(x, -1, 1);
+        float[] y = new float[rows];
+        double seconds = options.quick() ? 0.15 : 0.3;
+        double bestD = Double.MAX_VALUE;
+        double bestS = Double.MAX_VALUE;
+        for (int round = 0; round < 3; round++) { // alternate, so load from other processes hits both
+            bestD = Math.min(bestD, fastestCall(d, x, y, seconds / 6));
+            bestS = Math.min(bestS, fastestCall(s, x, y, seconds / 6));
+        }
+        double per8 = 8.0 / ((double) rows * c.cols());
+        return new double[] {bestD * 1e9 * per8, bestS * 1e9 * per8};
+    }
+
+    /** Seconds of the fastest single matvec in a run of about {@code seconds}. */
+    private static double fastestCall(SparseMatrix m, float[] x, float[] y, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        long best = Long.MAX_VALUE;
+        int calls = 0;
+        while (System.nanoTime() < end || calls < 20) {
+            long t0 = System.nanoTime();
+            m.matvec(x, y);
+            best = Math.min(best, System.nanoTime() - t0);
+            calls++;
+        }
+        return best / 1e9;
+    }
+
+    /** Untimed warm-up of a case's sparse product before its rounds. */
+    static final double WARMUP_SECONDS = 0.5;
 
     private static double time(SparseMatrix[] mats, int n, int m, float[] x, float[] y, double seconds) {
         // warm-up: JIT-compile this layout's kernels (≥ 10 calls and ≥ 50 ms) and evict the previous case's data

@@ -69,6 +69,35 @@ final class PackedValues {
         }
     }
 
+    /** Where value i of row r goes in a reordered layout. */
+    @FunctionalInterface
+    interface Slot {
+        int at(int r, int i);
+    }
+
+    /**
+     * The same values (and row scales) with value i of row r, at r·perRow + i here, moved to
+     * {@code slot.at(r, i)}, a permutation of [0, rows·perRow). For layouts that interleave rows.
+     */
+    PackedValues reordered(int rows, int perRow, Slot slot) {
+        float[] f = f32.length == 0 ? f32 : new float[f32.length];
+        short[] h = half.length == 0 ? half : new short[half.length];
+        byte[] q = i8.length == 0 ? i8 : new byte[i8.length];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < perRow; i++) {
+                int from = r * perRow + i;
+                int to = slot.at(r, i);
+                switch (type) {
+                    case F32 -> f[to] = f32[from];
+                    case BF16, F16 -> h[to] = half[from];
+                    case INT8 -> q[to] = i8[from];
+                    default -> throw new IllegalStateException("unhandled value type " + type);
+                }
+            }
+        }
+        return new PackedValues(type, count, f, h, q, rowScale);
+    }
+
     PackedValues copy() {
         return new PackedValues(type, count, f32.clone(), half.clone(), i8.clone(), rowScale.clone());
     }

@@ -41,7 +41,8 @@ final class SpMM {
             int[] cIdx = new int[RB * cols];
             float[] vals = new float[RB * cols];
             int[] start = new int[RB + 1];
-            int[] cur = new int[RB];
+            int panels = (cols + KP - 1) / KP;
+            int[] cut = new int[RB * (panels + 1)]; // row i's entries of panel k: [cut[i·(panels+1)+k], … +k+1)
             float[] acc = new float[RB * MT];
             int[] rowCols = new int[cols];
             float[] rowVals = new float[cols];
@@ -57,14 +58,25 @@ final class SpMM {
                     n += k;
                 }
                 start[nr] = n;
+                for (int i = 0; i < nr; i++) { // panel boundaries once per block, shared by the M-tiles
+                    int p = start[i];
+                    int o = i * (panels + 1);
+                    for (int k = 0; k < panels; k++) {
+                        cut[o + k] = p;
+                        int kEnd = Math.min(cols, (k + 1) * KP);
+                        while (p < start[i + 1] && cIdx[p] < kEnd) {
+                            p++;
+                        }
+                    }
+                    cut[o + panels] = start[i + 1];
+                }
                 for (int t = 0; t < tiles; t++) {
                     java.util.Arrays.fill(acc, 0f);
-                    System.arraycopy(start, 0, cur, 0, nr);
                     int tileBase = t * cols * MT;
-                    for (int k0 = 0; k0 < cols; k0 += KP) {
-                        int kEnd = Math.min(cols, k0 + KP);
+                    for (int k = 0; k < panels; k++) {
                         for (int i = 0; i < nr; i++) {
-                            cur[i] = panel(acc, i * MT, cIdx, vals, cur[i], start[i + 1], kEnd, xt, tileBase);
+                            int o = i * (panels + 1) + k;
+                            panel(acc, i * MT, cIdx, vals, cut[o], cut[o + 1], xt, tileBase);
                         }
                     }
                     int mt = Math.min(MT, m - t * MT);
@@ -78,14 +90,10 @@ final class SpMM {
         });
     }
 
-    /**
-     * acc[a … a+32) += Σ vals[p]·xt[tileBase + cIdx[p]·32 …] over p from {@code p} while the column
-     * is below kEnd; returns the first p not consumed.
-     */
-    private static int panel(float[] acc, int a, int[] cIdx, float[] vals, int p, int end, int kEnd,
-                             float[] xt, int tileBase) {
-        if (p >= end || cIdx[p] >= kEnd) {
-            return p;
+    /** acc[a … a+32) += Σ vals[p]·xt[tileBase + cIdx[p]·32 …] over p in [p, end). */
+    private static void panel(float[] acc, int a, int[] cIdx, float[] vals, int p, int end, float[] xt, int tileBase) {
+        if (p >= end) {
+            return;
         }
         FloatVector a0 = FloatVector.fromArray(Vec8.F, acc, a);
         FloatVector a1 = FloatVector.fromArray(Vec8.F, acc, a + 8);
@@ -95,7 +103,7 @@ final class SpMM {
         FloatVector b1 = FloatVector.zero(Vec8.F);
         FloatVector b2 = FloatVector.zero(Vec8.F);
         FloatVector b3 = FloatVector.zero(Vec8.F);
-        for (; p + 1 < end && cIdx[p + 1] < kEnd; p += 2) {
+        for (; p + 1 < end; p += 2) {
             FloatVector w0 = FloatVector.broadcast(Vec8.F, vals[p]);
             int o0 = tileBase + cIdx[p] * MT;
             a0 = FloatVector.fromArray(Vec8.F, xt, o0).fma(w0, a0);
@@ -109,19 +117,17 @@ final class SpMM {
             b2 = FloatVector.fromArray(Vec8.F, xt, o1 + 16).fma(w1, b2);
             b3 = FloatVector.fromArray(Vec8.F, xt, o1 + 24).fma(w1, b3);
         }
-        if (p < end && cIdx[p] < kEnd) {
+        if (p < end) {
             FloatVector w0 = FloatVector.broadcast(Vec8.F, vals[p]);
             int o0 = tileBase + cIdx[p] * MT;
             a0 = FloatVector.fromArray(Vec8.F, xt, o0).fma(w0, a0);
             a1 = FloatVector.fromArray(Vec8.F, xt, o0 + 8).fma(w0, a1);
             a2 = FloatVector.fromArray(Vec8.F, xt, o0 + 16).fma(w0, a2);
             a3 = FloatVector.fromArray(Vec8.F, xt, o0 + 24).fma(w0, a3);
-            p++;
         }
         a0.add(b0).intoArray(acc, a);
         a1.add(b1).intoArray(acc, a + 8);
         a2.add(b2).intoArray(acc, a + 16);
         a3.add(b3).intoArray(acc, a + 24);
-        return p;
     }
 }

@@ -28,7 +28,8 @@ public final class SparseSelector {
     public record Choice(SparseMatrix matrix, double expectedSpeedup, double denseNanos, double chosenNanos) {
     }
 
-    private static final int CACHE_VERSION = 2;
+    /** Bumped whenever a kernel changes speed: timings of older kernels are measured again. */
+    private static final int CACHE_VERSION = 3;
     /**
      * With dense allowed, a sparse packing must take at most this fraction of dense's time: a 7%
      * calibration margin turned into 0.83× end to end on the shared 2-core machine (docs/PERFORMANCE.md).

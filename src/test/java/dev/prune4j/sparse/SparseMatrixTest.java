@@ -213,6 +213,41 @@ class SparseMatrixTest {
         assertMatvec(d, rows, cols, x, 1, y2, 0, spec.label() + " 2 threads");
     }
 
+    /**
+     * CSR splits rows between threads by stored values: with the first rows dense and the rest
+     * nearly empty the split falls far from the middle row, and every row must still be computed
+     * exactly once.
+     */
+    @Test
+    void csrWithUnevenRowsAgreesAtTwoThreads() {
+        int rows = 1001;
+        int cols = 1030;
+        Rng rng = new Rng(5);
+        float[] w = new float[rows * cols];
+        rng.fillUniform(w, -1, 1);
+        for (int r = 300; r < rows; r++) { // 300 dense rows: enough bytes that the product goes parallel
+            for (int c = 0; c < cols; c++) {
+                if (rng.nextInt(50) != 0) {
+                    w[r * cols + c] = 0f;
+                }
+            }
+        }
+        SparseSpec spec = SparseSpec.of(SparseFormat.CSR, ValueType.F32);
+        AbstractSparseMatrix s = (AbstractSparseMatrix) SparseMatrices.pack(w, rows, cols, spec);
+        float[] x = new float[cols];
+        rng.fillUniform(x, -1, 1);
+        float[] y = new float[rows];
+        int before = dev.prune4j.kernels.Parallel.threads();
+        try {
+            dev.prune4j.kernels.Parallel.setThreads(Math.min(2, dev.prune4j.kernels.Parallel.maxThreads()));
+            java.util.Arrays.fill(y, Float.NaN);
+            s.matvecFast(x, 0, y, 0);
+        } finally {
+            dev.prune4j.kernels.Parallel.setThreads(before);
+        }
+        assertMatvec(w, rows, cols, x, 0, y, 0, "csr uneven rows, 2 threads");
+    }
+
     @Test
     void maskDecidesWhatIsKeptEvenForZeroValues() {
         int rows = 9;
