@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The kernel thread pool: sized to the cores (or {@code -Dprune4j.threads} /
  * {@code PRUNE4J_THREADS}), with daemon threads. Work estimated below {@link #MIN_PARALLEL_NANOS}
  * stays on the calling thread, because handing work to another thread costs tens of
- * microseconds (measured, see PERF_NOTES).
+ * microseconds (measured, see PERF_NOTES). Regions do not nest: a fork from inside a region's
+ * body (on a pool thread or on the calling thread) runs inline.
  */
 public final class Parallel {
     /** Work below ≈200 µs runs on the calling thread. */
@@ -18,6 +19,12 @@ public final class Parallel {
     private static final int CORES = configuredThreads();
     private static final ExecutorService POOL = Executors.newFixedThreadPool(Math.max(1, CORES - 1), KernelThread::new);
     private static volatile int threads = CORES;
+    /**
+     * True on a calling thread while it runs its own part of a parallel region: a nested fork
+     * from there would queue behind the region's other parts on the busy pool and wait, so it
+     * runs inline instead (as on the pool threads).
+     */
+    private static final ThreadLocal<boolean[]> IN_REGION = ThreadLocal.withInitial(() -> new boolean[1]);
 
     /** A range body: process indices [from, to). */
     @FunctionalInterface
@@ -90,6 +97,11 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
+        boolean[] inRegion = IN_REGION.get();
+        if (inRegion[0]) {
+            body.run(0, n);
+            return;
+        }
         int perPart = (units + parts - 1) / parts;
         CountDownLatch done = new CountDownLatch(parts - 1);
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -108,10 +120,13 @@ public final class Parallel {
                 }
             });
         }
+        inRegion[0] = true;
         try {
             body.run(0, Math.min(n, perPart * g));
         } catch (Throwable e) {
             error.compareAndSet(null, e);
+        } finally {
+            inRegion[0] = false;
         }
         try {
             done.await();

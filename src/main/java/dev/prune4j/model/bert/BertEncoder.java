@@ -37,6 +37,10 @@ public final class BertEncoder {
 
     /** Token rows per product the sparse formats are calibrated for (a batch of short sentences). */
     public static final int PLAN_ROWS = 128;
+    /** Token rows per unit when row-wise work is shared among the kernel threads. */
+    private static final int ROW_GRAIN = 8;
+    /** Single-thread GEMM rate assumed for the parallel/serial decision (flop per ns). */
+    private static final long FLOP_PER_NS = 50;
 
     private final BertConfig config;
     private final BertWeights weights;
@@ -129,41 +133,80 @@ public final class BertEncoder {
             hook.input(List.of(p + "attention.self.query.weight", p + "attention.self.key.weight",
                     p + "attention.self.value.weight"), x, tokens, h);
         }
-        apply(b.query(), p + "attention.self.query.weight", x, tokens, q);   // q: [tokens, hidden]
-        apply(b.key(), p + "attention.self.key.weight", x, tokens, kk);      // k: [tokens, hidden]
-        apply(b.value(), p + "attention.self.value.weight", x, tokens, v);   // v: [tokens, hidden]
+        // Row-wise work runs in a few parallel regions over token rows, each thread doing every
+        // step on its own rows (its own packing of the activations, bias copies, norms), instead
+        // of one fork per product with a serial packing step in each.
+        long qkvNanos = 2L * tokens * 3 * h * h / FLOP_PER_NS;
+        Parallel.forRange(tokens, ROW_GRAIN, qkvNanos, (r0, r1) -> {
+            apply(b.query(), p + "attention.self.query.weight", x, r0, r1, q);   // q: [tokens, hidden]
+            apply(b.key(), p + "attention.self.key.weight", x, r0, r1, kk);      // k: [tokens, hidden]
+            apply(b.value(), p + "attention.self.value.weight", x, r0, r1, v);   // v: [tokens, hidden]
+        });
         attention(batch, q, kk, v, ctx, maxLen);
-        if (hook != null) {
-            hook.input(List.of(p + "attention.output.dense.weight"), ctx, tokens, h);
+        int inter = config.intermediateSize();
+        long outNanos = 2L * tokens * h * h / FLOP_PER_NS;
+        long ffNanos = 2L * tokens * h * inter / FLOP_PER_NS;
+        if (hook == null) {
+            Parallel.forRange(tokens, ROW_GRAIN, outNanos + 2 * ffNanos, (r0, r1) -> {
+                attentionOutput(b, p, ctx, tmp, x, r0, r1);
+                feedForwardIn(b, p, x, ff, r0, r1);
+                feedForwardOut(b, p, ff, tmp, x, r0, r1);
+            });
+            return;
         }
-        apply(b.attentionOutput(), p + "attention.output.dense.weight", ctx, tokens, tmp);
-        addNorm(x, tmp, b.attentionNormWeight(), b.attentionNormBias(), tokens);
-        if (hook != null) {
-            hook.input(List.of(p + "intermediate.dense.weight"), x, tokens, h);
-        }
-        apply(b.intermediate(), p + "intermediate.dense.weight", x, tokens, ff); // ff: [tokens, intermediate]
-        activate(ff);
-        if (hook != null) {
-            hook.input(List.of(p + "output.dense.weight"), ff, tokens, config.intermediateSize());
-        }
-        apply(b.output(), p + "output.dense.weight", ff, tokens, tmp);
-        addNorm(x, tmp, b.outputNormWeight(), b.outputNormBias(), tokens);
+        hook.input(List.of(p + "attention.output.dense.weight"), ctx, tokens, h);
+        Parallel.forRange(tokens, ROW_GRAIN, outNanos, (r0, r1) -> attentionOutput(b, p, ctx, tmp, x, r0, r1));
+        hook.input(List.of(p + "intermediate.dense.weight"), x, tokens, h);
+        Parallel.forRange(tokens, ROW_GRAIN, ffNanos, (r0, r1) -> feedForwardIn(b, p, x, ff, r0, r1));
+        hook.input(List.of(p + "output.dense.weight"), ff, tokens, inter);
+        Parallel.forRange(tokens, ROW_GRAIN, ffNanos, (r0, r1) -> feedForwardOut(b, p, ff, tmp, x, r0, r1));
     }
 
-    /** y: [rows, out] = x: [rows, in]·Wᵀ + b, by the planned operator when there is one. */
-    private void apply(Linear lin, String name, float[] x, int rows, float[] y) {
+    /** Rows [r0, r1): x = LN(x + ctx·Woᵀ + bo); tmp is scratch [tokens, hidden]. */
+    private void attentionOutput(BertWeights.Block b, String p, float[] ctx, float[] tmp, float[] x, int r0, int r1) {
+        apply(b.attentionOutput(), p + "attention.output.dense.weight", ctx, r0, r1, tmp);
+        addNorm(x, tmp, b.attentionNormWeight(), b.attentionNormBias(), r0, r1);
+    }
+
+    /** Rows [r0, r1): ff = act(x·W1ᵀ + b1), ff: [tokens, intermediate]. */
+    private void feedForwardIn(BertWeights.Block b, String p, float[] x, float[] ff, int r0, int r1) {
+        apply(b.intermediate(), p + "intermediate.dense.weight", x, r0, r1, ff);
+        int inter = config.intermediateSize();
+        switch (config.activation()) {
+            case GELU -> k.gelu(ff, r0 * inter, (r1 - r0) * inter);
+            case GELU_TANH -> k.geluTanh(ff, r0 * inter, (r1 - r0) * inter);
+        }
+    }
+
+    /** Rows [r0, r1): x = LN(x + ff·W2ᵀ + b2); tmp is scratch [tokens, hidden]. */
+    private void feedForwardOut(BertWeights.Block b, String p, float[] ff, float[] tmp, float[] x, int r0, int r1) {
+        apply(b.output(), p + "output.dense.weight", ff, r0, r1, tmp);
+        addNorm(x, tmp, b.outputNormWeight(), b.outputNormBias(), r0, r1);
+    }
+
+    /** Rows [r0, r1) of y: [rows, out] = x: [rows, in]·Wᵀ + b, by the planned operator when there is one. */
+    private void apply(Linear lin, String name, float[] x, int r0, int r1, float[] y) {
+        int rows = r1 - r0;
+        if (rows <= 0) {
+            return;
+        }
+        int in = lin.in();
+        int out = lin.out();
         SparseMatrix op = ops.get(name);
         if (op == null) {
-            lin.apply(k, x, rows, y);
+            for (int r = r0; r < r1; r++) {
+                System.arraycopy(lin.bias(), 0, y, r * out, out);
+            }
+            k.gemmT(rows, out, in, x, r0 * in, in, lin.weight(), 0, in, 1f, y, r0 * out, out);
             return;
         }
         if (rows == 1) {
-            op.matvec(x, 0, y, 0);
+            op.matvec(x, r0 * in, y, r0 * out);
         } else {
-            op.gemmT(rows, x, 0, lin.in(), y, 0, lin.out());
+            op.gemmT(rows, x, r0 * in, in, y, r0 * out, out);
         }
-        for (int r = 0; r < rows; r++) {
-            k.add(lin.out(), y, r * lin.out(), lin.bias(), 0, y, r * lin.out());
+        for (int r = r0; r < r1; r++) {
+            k.add(out, y, r * out, lin.bias(), 0, y, r * out);
         }
     }
 
@@ -236,25 +279,10 @@ public final class BertEncoder {
         k.gemm(n, d, n, scores, 0, n, v, off, h, 0f, ctx, off, h);
     }
 
-    /** x[rows] = LN(x + y) row by row, rows shared among the kernel threads. */
-    private void addNorm(float[] x, float[] y, float[] gamma, float[] beta, int tokens) {
+    /** Rows [r0, r1) of x = LN(x + y). */
+    private void addNorm(float[] x, float[] y, float[] gamma, float[] beta, int r0, int r1) {
         int h = config.hiddenSize();
-        float eps = (float) config.layerNormEps();
-        // ≈ 1 ns per element for the add and the two passes of the norm
-        Parallel.forRange(tokens, 8, (long) tokens * h, (r0, r1) -> {
-            k.add((r1 - r0) * h, y, r0 * h, x, r0 * h, x, r0 * h);
-            k.layerNorm(x, r0 * h, gamma, beta, eps, x, r0 * h, r1 - r0, h);
-        });
-    }
-
-    /** The activation in place on ff [n], in chunks shared among the kernel threads. */
-    private void activate(float[] ff) {
-        // ≈ 1 ns per element (vectorised erf / tanh)
-        Parallel.forRange(ff.length, 4096, ff.length, (i0, i1) -> {
-            switch (config.activation()) {
-                case GELU -> k.gelu(ff, i0, i1 - i0);
-                case GELU_TANH -> k.geluTanh(ff, i0, i1 - i0);
-            }
-        });
+        k.add((r1 - r0) * h, y, r0 * h, x, r0 * h, x, r0 * h);
+        k.layerNorm(x, r0 * h, gamma, beta, (float) config.layerNormEps(), x, r0 * h, r1 - r0, h);
     }
 }
