@@ -59,24 +59,28 @@ final class NofMMatrix extends AbstractSparseMatrix {
      * ([step][row][8]), then the values of the columns after the last full step row by row.
      */
     int valueAt(int r, int vi) {
-        if (r >= blockedRows) {
-            return r * perRow + vi;
-        }
-        int base = (r & ~3) * perRow;
-        int rr = r & 3;
-        int full = steps * 8;
-        return vi < full ? base + (vi >>> 3) * 32 + rr * 8 + (vi & 7) : base + steps * 32 + rr * (perRow - full) + (vi - full);
+        return blockedAt(r, vi, perRow, 8);
     }
 
     /** Where index byte q of row r is stored: as {@link #valueAt}, with 2 bytes per row and step. */
     int idxByteAt(int r, int q) {
+        return blockedAt(r, q, idxStride, 2);
+    }
+
+    /**
+     * Element i of row r in the 2:4 row-blocked layout, for an array whose rows hold
+     * {@code stride} elements of which {@code per} belong to each 16-column step.
+     */
+    private int blockedAt(int r, int i, int stride, int per) {
         if (r >= blockedRows) {
-            return r * idxStride + q;
+            return r * stride + i;
         }
-        int base = (r & ~3) * idxStride;
+        int base = (r & ~3) * stride;
         int rr = r & 3;
-        int full = steps * 2;
-        return q < full ? base + (q >>> 1) * 8 + rr * 2 + (q & 1) : base + steps * 8 + rr * (idxStride - full) + (q - full);
+        int full = steps * per;
+        return i < full
+                ? base + (i / per) * 4 * per + rr * per + i % per
+                : base + steps * 4 * per + rr * (stride - full) + (i - full);
     }
 
     static int bitsFor(int m) {
