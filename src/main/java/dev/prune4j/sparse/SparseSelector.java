@@ -20,8 +20,9 @@ import java.util.Locale;
  * 1×8 blocks when at least 30% of the blocks are empty) are timed on the layer itself in a short
  * calibration benchmark, cold (rotating copies that together exceed twice the L3 cache, as
  * weights are in a real decode step), and the fastest wins. Timings are cached per CPU, thread
- * count, shape, pattern bucket (sparsity in steps of 0.05) and candidate in a small JSON file, so
- * the layers of a model that share a shape are measured once.
+ * count, build of the timed kernels (a CRC32 of their class files), shape, pattern bucket
+ * (sparsity in steps of 0.05) and candidate in a small JSON file, so the layers of a model that
+ * share a shape are measured once and a changed kernel is measured again.
  */
 public final class SparseSelector {
     /** The chosen packing and its calibration: speedup = dense time ÷ chosen time (1 for dense). */
@@ -197,8 +198,32 @@ public final class SparseSelector {
     }
 
     private String key(SparseSpec spec, PatternStats p, int rows, int cols, int m) {
-        return String.format(Locale.ROOT, "%s|threads=%d|%dx%d|m=%d|sparsity=%.2f|%s|%s", cpu(), Parallel.threads(), rows, cols, m,
-                Math.round(p.sparsity() * 20) / 20.0, spec.label(), spec.valueType());
+        return String.format(Locale.ROOT, "%s|threads=%d|kernels=%s|%dx%d|m=%d|sparsity=%.2f|%s|%s", cpu(), Parallel.threads(),
+                KERNELS, rows, cols, m, Math.round(p.sparsity() * 20) / 20.0, spec.label(), spec.valueType());
+    }
+
+    /** The class files whose code the calibration times: the sparse formats and the dense kernels. */
+    private static final String[] TIMED_CLASSES = {
+        "sparse/AbstractSparseMatrix", "sparse/BitmaskMatrix", "sparse/BlockMatrix", "sparse/CsrMatrix",
+        "sparse/DenseHalfMatrix", "sparse/DenseMatrix", "sparse/NofMMatrix", "sparse/PackedValues", "sparse/SpMM",
+        "sparse/Vec8", "kernels/Matvec", "kernels/Gemm", "kernels/VectorKernels"};
+
+    /** CRC32 of {@link #TIMED_CLASSES}: timings cached by another build of the kernels are measured again. */
+    private static final String KERNELS = kernelsFingerprint();
+
+    /** The fingerprint of the timed kernels' class files (hex CRC32). */
+    static String kernelsFingerprint() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        for (String name : TIMED_CLASSES) {
+            try (java.io.InputStream in = SparseSelector.class.getResourceAsStream("/dev/prune4j/" + name + ".class")) {
+                if (in != null) {
+                    crc.update(in.readAllBytes());
+                }
+            } catch (IOException e) {
+                // a class file that cannot be read leaves the fingerprint as it is; the key still names the CPU
+            }
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     private ObjectNode readCache() {

@@ -60,6 +60,15 @@ class SparseSelectorTest {
         SparseSelector.Choice again = new SparseSelector(dir).choose(w, rows, cols, ValueType.F32);
         assertEquals(c.matrix().formatName(), again.matrix().formatName());
         assertEquals(before, Files.readString(dir.resolve("sparse-calibration.json")));
+
+        // timings cached by another build of the kernels are not reused: they are measured again
+        assertTrue(!SparseSelector.kernelsFingerprint().equals("0"), "the timed class files were read (CRC32 of nothing is 0)");
+        String fingerprint = "kernels=" + SparseSelector.kernelsFingerprint();
+        assertTrue(labels.stream().allMatch(k -> k.contains(fingerprint)), labels.toString());
+        Files.writeString(dir.resolve("sparse-calibration.json"), before.replace(fingerprint, "kernels=0"));
+        new SparseSelector(dir).choose(w, rows, cols, ValueType.F32);
+        String after = Files.readString(dir.resolve("sparse-calibration.json"));
+        assertEquals(4, after.split(java.util.regex.Pattern.quote(fingerprint), -1).length - 1, after);
     }
 
     @Test
