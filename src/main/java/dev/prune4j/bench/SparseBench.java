@@ -1,5 +1,7 @@
 package dev.prune4j.bench;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
 import dev.prune4j.sparse.SparseFormat;
@@ -381,7 +383,7 @@ public final class SparseBench {
             s2 = s2.add(jdk.incubator.vector.FloatVector.fromArray(sp, a, i + 16));
             s3 = s3.add(jdk.incubator.vector.FloatVector.fromArray(sp, a, i + 24));
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        return Lanes.sum(s0.add(s1).add(s2.add(s3)));
     }
 
     /** The 1-minute load average (-1 if unknown): other processes make every timing slower. */

@@ -23,7 +23,7 @@ final class DoubleVectors {
                 s0 = DoubleVector.fromArray(S, a, ao + i).fma(DoubleVector.fromArray(S, b, bo + i), s0);
                 s1 = DoubleVector.fromArray(S, a, ao + i + VL).fma(DoubleVector.fromArray(S, b, bo + i + VL), s1);
             }
-            s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            s = Lanes.sum(s0.add(s1));
         }
         for (; i < len; i++) {
             s = Math.fma(a[ao + i], b[bo + i], s);

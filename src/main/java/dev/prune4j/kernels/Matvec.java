@@ -49,10 +49,10 @@ final class Matvec {
                 s2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, s3);
             }
-            float t0 = s0.reduceLanes(VectorOperators.ADD);
-            float t1 = s1.reduceLanes(VectorOperators.ADD);
-            float t2 = s2.reduceLanes(VectorOperators.ADD);
-            float t3 = s3.reduceLanes(VectorOperators.ADD);
+            float t0 = Lanes.sum(s0);
+            float t1 = Lanes.sum(s1);
+            float t2 = Lanes.sum(s2);
+            float t3 = Lanes.sum(s3);
             for (; p < k; p++) {
                 float xp = x[xOff + p];
                 t0 += w[w0 + p] * xp;

@@ -92,7 +92,7 @@ public class VectorKernels extends ScalarKernels {
         for (; i < nv; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc0.add(acc1));
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -109,11 +109,11 @@ public class VectorKernels extends ScalarKernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j < jv; j += L) {
-                FloatVector e = FloatVector.fromArray(S, x, o + j).sub(mx).lanewise(VectorOperators.EXP);
+                FloatVector e = Lanes.exp(FloatVector.fromArray(S, x, o + j).sub(mx));
                 e.intoArray(x, o + j);
                 acc = acc.add(e);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = Lanes.sum(acc);
             for (; j < cols; j++) {
                 float e = (float) Math.exp(x[o + j] - mx);
                 x[o + j] = e;
@@ -154,7 +154,7 @@ public class VectorKernels extends ScalarKernels {
                 FloatVector d = FloatVector.fromArray(S, x, xo + j).sub(mean);
                 acc = d.fma(d, acc);
             }
-            float var = acc.reduceLanes(VectorOperators.ADD);
+            float var = Lanes.sum(acc);
             for (; j < cols; j++) {
                 float d = x[xo + j] - mean;
                 var += d * d;
@@ -178,7 +178,7 @@ public class VectorKernels extends ScalarKernels {
         int nv = S.loopBound(n);
         for (; i < nv; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, off + i);
-            v.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, off + i);
+            v.div(Lanes.exp(v.neg()).add(1f)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             float v = x[off + i];
@@ -208,7 +208,7 @@ public class VectorKernels extends ScalarKernels {
             p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
             p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
             p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
-            FloatVector erfc = t.mul(p.sub(z.mul(z)).lanewise(VectorOperators.EXP)); // erfc(|x|/√2)
+            FloatVector erfc = t.mul(Lanes.exp(p.sub(z.mul(z)))); // erfc(|x|/√2)
             // Φ(x) = 1 − ½·erfc(x/√2) for x ≥ 0, ½·erfc(|x|/√2) for x < 0
             FloatVector half = erfc.mul(0.5f);
             FloatVector phi = half.neg().add(1f).blend(half, v.lt(0f));
@@ -275,7 +275,7 @@ public class VectorKernels extends ScalarKernels {
         for (; i < nv; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (; i < n; i++) {
             s += x[off + i];
         }

@@ -1,5 +1,7 @@
 package dev.prune4j.nn;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -325,10 +327,10 @@ final class DirectConv {
             a2 = FloatVector.fromArray(S, dy, yo + 2 * ldy + q).fma(xv, a2);
             a3 = FloatVector.fromArray(S, dy, yo + 3 * ldy + q).fma(xv, a3);
         }
-        dw[d] += a0.reduceLanes(VectorOperators.ADD);
-        dw[d + ldd] += a1.reduceLanes(VectorOperators.ADD);
-        dw[d + 2 * ldd] += a2.reduceLanes(VectorOperators.ADD);
-        dw[d + 3 * ldd] += a3.reduceLanes(VectorOperators.ADD);
+        dw[d] += Lanes.sum(a0);
+        dw[d + ldd] += Lanes.sum(a1);
+        dw[d + 2 * ldd] += Lanes.sum(a2);
+        dw[d + 3 * ldd] += Lanes.sum(a3);
     }
 
     private static float dot(float[] x, int xo, float[] dy, int yo, int len) {
@@ -336,6 +338,6 @@ final class DirectConv {
         for (int q = 0; q < len; q += L) {
             a = FloatVector.fromArray(S, dy, yo + q).fma(FloatVector.fromArray(S, x, xo + q), a);
         }
-        return a.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a);
     }
 }

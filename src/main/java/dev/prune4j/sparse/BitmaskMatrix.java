@@ -1,5 +1,7 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -138,7 +140,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 p = p1 + Integer.bitCount(b1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, words << 6, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
     }
 
     private float rowBf16(int r, float[] x, int xOff) {
@@ -161,7 +163,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, blocks << 4, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowF16(int r, float[] x, int xOff) {
@@ -184,7 +186,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, blocks << 4, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowI8(int r, float[] x, int xOff) {
@@ -208,7 +210,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 p = p1 + Integer.bitCount(b1);
             }
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail(mo, p, words << 6, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
     }
 
     /** The columns from c on (fewer than 16), in scalar. */

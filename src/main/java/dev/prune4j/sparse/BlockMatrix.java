@@ -1,5 +1,7 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -152,7 +154,7 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc0.add(acc1));
     }
 
     private float blocksBf16(int b, int end, float[] x, int xOff) {
@@ -166,7 +168,7 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc0.add(acc1));
     }
 
     private float blocksF16(int b, int end, float[] x, int xOff) {
@@ -180,7 +182,7 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc0.add(acc1));
     }
 
     private float blocksI8(int b, int end, float[] x, int xOff) {
@@ -194,6 +196,6 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(acc0.add(acc1));
     }
 }

@@ -1,5 +1,7 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -140,7 +142,7 @@ final class CsrMatrix extends AbstractSparseMatrix {
             acc0 = FloatVector.fromArray(Vec8.F, v, p).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 0), acc0);
             acc1 = FloatVector.fromArray(Vec8.F, v, p + 8).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 8), acc1);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc0.add(acc1));
         for (; p < p1; p++) {
             s += v[p] * x[xOff + (c[p] & 0xFFFF)];
         }

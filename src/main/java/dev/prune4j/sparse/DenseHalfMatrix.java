@@ -1,5 +1,7 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.kernels.Bf16Gemm;
 import dev.prune4j.kernels.Kernels;
 import dev.prune4j.kernels.Parallel;
@@ -156,10 +158,10 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
                 s2 = even(p2).fma(ev, odd(p2).fma(od, s2));
                 s3 = even(p3).fma(ev, odd(p3).fma(od, s3));
             }
-            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, full, x, xOff);
-            y[yOff + r + 1] = s1.reduceLanes(VectorOperators.ADD) + tail(w1, full, x, xOff);
-            y[yOff + r + 2] = s2.reduceLanes(VectorOperators.ADD) + tail(w2, full, x, xOff);
-            y[yOff + r + 3] = s3.reduceLanes(VectorOperators.ADD) + tail(w3, full, x, xOff);
+            y[yOff + r] = Lanes.sum(s0) + tail(w0, full, x, xOff);
+            y[yOff + r + 1] = Lanes.sum(s1) + tail(w1, full, x, xOff);
+            y[yOff + r + 2] = Lanes.sum(s2) + tail(w2, full, x, xOff);
+            y[yOff + r + 3] = Lanes.sum(s3) + tail(w3, full, x, xOff);
         }
         for (; r < r1; r++) {
             int w0 = r * cols;
@@ -169,7 +171,7 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
                 s0 = even(p0).fma(FloatVector.fromArray(Vec8.F, xe, c >> 1),
                         odd(p0).fma(FloatVector.fromArray(Vec8.F, xo, c >> 1), s0));
             }
-            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, full, x, xOff);
+            y[yOff + r] = Lanes.sum(s0) + tail(w0, full, x, xOff);
         }
     }
 
@@ -195,7 +197,7 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
             for (; c < full; c += 8) {
                 s0 = Vec8.f16(w, w0 + c).fma(FloatVector.fromArray(Vec8.F, x, xOff + c), s0);
             }
-            y[yOff + r] = s0.reduceLanes(VectorOperators.ADD) + tail(w0, c, x, xOff);
+            y[yOff + r] = Lanes.sum(s0) + tail(w0, c, x, xOff);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.prune4j.sparse;
 
+import dev.prune4j.kernels.Lanes;
+
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
@@ -324,10 +326,10 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = FloatVector.fromArray(Vec8.F, v, p + 16).fma(select24(xl, xh, ix[q + 4] & 0xFF, ix[q + 5] & 0xFF), a2);
             a3 = FloatVector.fromArray(Vec8.F, v, p + 24).fma(select24(xl, xh, ix[q + 6] & 0xFF, ix[q + 7] & 0xFF), a3);
         }
-        y[yOff + r] = a0.reduceLanes(VectorOperators.ADD) + tail24(r, full, x, xOff);
-        y[yOff + r + 1] = a1.reduceLanes(VectorOperators.ADD) + tail24(r + 1, full, x, xOff);
-        y[yOff + r + 2] = a2.reduceLanes(VectorOperators.ADD) + tail24(r + 2, full, x, xOff);
-        y[yOff + r + 3] = a3.reduceLanes(VectorOperators.ADD) + tail24(r + 3, full, x, xOff);
+        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
+        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
     }
 
     /** One row stored row by row (r ≥ {@link #blockedRows}), columns [0, full). */
@@ -340,7 +342,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a0 = FloatVector.fromArray(Vec8.F, v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
         }
-        return a0.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a0);
     }
 
     /** As {@link #rows4Select24F32} with INT8 values (the row scale applied at the end). */
@@ -364,10 +366,10 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = Vec8.i8(v, p + 16).fma(select24(xl, xh, ix[q + 4] & 0xFF, ix[q + 5] & 0xFF), a2);
             a3 = Vec8.i8(v, p + 24).fma(select24(xl, xh, ix[q + 6] & 0xFF, ix[q + 7] & 0xFF), a3);
         }
-        y[yOff + r] = (a0.reduceLanes(VectorOperators.ADD) + tail24(r, full, x, xOff)) * values.scale(r);
-        y[yOff + r + 1] = (a1.reduceLanes(VectorOperators.ADD) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
-        y[yOff + r + 2] = (a2.reduceLanes(VectorOperators.ADD) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
-        y[yOff + r + 3] = (a3.reduceLanes(VectorOperators.ADD) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
+        y[yOff + r] = (Lanes.sum(a0) + tail24(r, full, x, xOff)) * values.scale(r);
+        y[yOff + r + 1] = (Lanes.sum(a1) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
+        y[yOff + r + 2] = (Lanes.sum(a2) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
+        y[yOff + r + 3] = (Lanes.sum(a3) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
     }
 
     private float row1Select24I8(int r, int[] xs, int full) {
@@ -379,7 +381,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a0 = Vec8.i8(v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
         }
-        return a0.reduceLanes(VectorOperators.ADD);
+        return Lanes.sum(a0);
     }
 
     /**
@@ -412,7 +414,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
     }
 
     private float row24Bf16(int r, float[] x, int xOff) {
@@ -432,7 +434,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
     }
 
     private float row24F16(int r, float[] x, int xOff) {
@@ -452,7 +454,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
     }
 
     private float row24I8(int r, float[] x, int xOff) {
@@ -472,7 +474,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail24(r, c, x, xOff);
+        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
     }
 
     /** 2:4 columns from c on (fewer than 16), in scalar. */
