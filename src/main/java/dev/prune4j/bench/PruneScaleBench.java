@@ -63,12 +63,18 @@ public final class PruneScaleBench {
         }
     }
 
-    /** Options: size, blocks (0 = the size's), calibration windows × tokens, seed, threads. */
-    public record Options(Size size, int layers, int samples, int seqLen, long seed, int threads) {
+    /** Options: size, blocks (0 = the size's), calibration windows × tokens, seed, threads, calibration order. */
+    public record Options(Size size, int layers, int samples, int seqLen, long seed, int threads,
+                          OneShotPruner.Sequential sequential) {
         public Options {
-            if (layers < 0 || samples <= 0 || seqLen <= 0 || threads <= 0) {
-                throw new IllegalArgumentException("prune-scale: layers >= 0, samples, seq-len and threads > 0");
+            if (layers < 0 || samples <= 0 || seqLen <= 0 || threads <= 0 || sequential == null) {
+                throw new IllegalArgumentException("prune-scale: layers >= 0, samples, seq-len and threads > 0, sequential set");
             }
+        }
+
+        /** Block-sequential options (the reference implementations' order). */
+        public Options(Size size, int layers, int samples, int seqLen, long seed, int threads) {
+            this(size, layers, samples, seqLen, seed, threads, OneShotPruner.Sequential.BLOCK);
         }
 
         int blocks() {
@@ -150,10 +156,10 @@ public final class PruneScaleBench {
             windows.add(w);
         }
         OneShotPruner.Plan plan = new OneShotPruner.Plan(new SparseGpt(), new Sparsity.Fraction(0.5), new Allocation.Uniform(),
-                List.of(), Map.of());
+                List.of(), Map.of(), o.sequential());
         long hwmBefore = dev.prune4j.eval.Memory.peakRss();
-        log.printf("prune4j bench prune-scale: pruning with SparseGPT 50%%, %d x %d calibration tokens, %d threads%n",
-                o.samples(), o.seqLen(), o.threads());
+        log.printf("prune4j bench prune-scale: pruning with SparseGPT 50%%, %d x %d calibration tokens, %d threads, %s-sequential%n",
+                o.samples(), o.seqLen(), o.threads(), o.sequential().name().toLowerCase(java.util.Locale.ROOT));
         log.flush();
         PhaseTimes times = new PhaseTimes();
         StreamingPruner.Result r = StreamingPruner.run(model, out, plan, windows,
@@ -172,6 +178,7 @@ public final class PruneScaleBench {
         m.put("calibration", o.samples() + " x " + o.seqLen());
         m.put("threads", o.threads());
         m.put("seed", o.seed());
+        m.put("sequential", o.sequential().name().toLowerCase(java.util.Locale.ROOT));
         m.put("model_file_bytes", modelBytes);
         m.put("output_file_bytes", r.outputBytes());
         m.put("write_model_seconds", writeModelSecs);
@@ -186,10 +193,14 @@ public final class PruneScaleBench {
         // forward runs once per block that feeds another (not after the last)
         double prunedFwd = times.secondsStartingWith("pruned forward");
         long fwdBlocks = times.count(OneShotPruner.PRUNED_FORWARD_BLOCKS, 0);
+        int all = o.size().layers;
         if (fwdBlocks > 0) {
-            int all = o.size().layers;
             double perBlock = (r.seconds() - prunedFwd) / o.blocks();
             m.put("projected_full_depth_seconds", perBlock * all + prunedFwd / fwdBlocks * (all - 1));
+            m.put("projected_full_depth_blocks", all);
+        } else if (o.sequential() == OneShotPruner.Sequential.LAYER) {
+            // one forward per block, the last one included: every block costs what these did
+            m.put("projected_full_depth_seconds", r.seconds() / o.blocks() * all);
             m.put("projected_full_depth_blocks", all);
         }
         m.put("peak_rss_bytes", hwm);

@@ -40,6 +40,11 @@ final class BenchPruneScaleCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--sequential", defaultValue = "block", paramLabel = "block|layer", description = "Calibration order: block "
+            + "(the reference code's: dense block forward, then a pruned one) or layer (one forward; each layer sees the pruned layers "
+            + "before it). Default: ${DEFAULT-VALUE}.")
+    String sequential;
+
     @Option(names = "--dir", description = "Working directory for the model files (default: a new temporary one, deleted after).")
     Path dir;
 
@@ -56,7 +61,8 @@ final class BenchPruneScaleCommand implements Callable<Integer> {
         Path work = dir != null ? dir : Files.createTempDirectory("prune4j-scale-");
         Map<String, Object> r;
         try {
-            r = PruneScaleBench.run(new PruneScaleBench.Options(size, layers, samples, seqLen, seed, threads), work, err);
+            r = PruneScaleBench.run(new PruneScaleBench.Options(size, layers, samples, seqLen, seed, threads,
+                    dev.prune4j.prune.OneShotPruner.Sequential.parse(sequential)), work, err);
         } finally {
             deleteTree(work.resolve("model"));
             deleteTree(work.resolve("pruned"));

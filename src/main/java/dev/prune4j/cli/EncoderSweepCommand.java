@@ -66,7 +66,7 @@ final class EncoderSweepCommand implements Callable<Integer> {
         protocol.put("text", BuiltinCorpus.PROVENANCE);
         protocol.put("calibration", "the first " + calibSentences + " sentences (30-400 characters), batches of 16");
         protocol.put("evaluation", "the next " + evalSentences + " sentences (held out): mean cosine(pruned, dense) of the pooled, normalised embeddings");
-        protocol.put("order", "sequential block by block; all linears inside the encoder blocks pruned; embeddings dense");
+        protocol.put("order", grid.orderText() + "; all linears inside the encoder blocks pruned; embeddings dense");
         protocol.put("max_length", "each model's position limit (512 tokens for the built-in encoders); the sentences are far shorter");
         protocol.put("seed", grid.seed);
         List<PruningGrid.Cell> cells = grid.cells();

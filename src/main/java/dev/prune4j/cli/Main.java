@@ -70,7 +70,20 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands Errors through; say what to do instead of a JVM stack trace
+            err.println("prune4j: error: out of memory: the Java heap (at most "
+                    + String.format(java.util.Locale.ROOT, "%.1f", Runtime.getRuntime().maxMemory() / 1073741824.0)
+                    + " GiB) is too small for this run; give it more with PRUNE4J_HEAP (e.g. PRUNE4J_HEAP=16g, below the machine's RAM)"
+                    + " or use fewer or shorter calibration samples");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = FAILURE;
+        }
         out.flush();
         err.flush();
         return code;

@@ -67,6 +67,11 @@ final class PruneCommand implements Callable<Integer> {
     @Option(names = "--allocation", description = "uniform | global | owl (default: uniform).")
     String allocation;
 
+    @Option(names = "--sequential", paramLabel = "block|layer", description = "Where each layer's calibration inputs come from. "
+            + "block (default, as the SparseGPT/Wanda reference code): the dense block, then a second forward with the pruned weights "
+            + "feeds the next block. layer (GPTQ's 'true sequential'): the already-pruned layers before it in the block, in one forward per block.")
+    String sequential;
+
     @Option(names = "--scope", paramLabel = "REGEX", description = "Linear layers to prune (Java regex over parameter names, full match; repeatable). Default: every linear inside the blocks.")
     List<String> scope;
 
@@ -150,7 +155,7 @@ final class PruneCommand implements Callable<Integer> {
         Recipe cli = new Recipe(method, sparsity, granularity, allocation, scope, null,
                 new Recipe.Calibration(calib == null ? null : calib.toString(), calibWindows, calibWindow, calibStart,
                         calibSentences, maxLength),
-                seed, null, null, null, null, null);
+                seed, null, null, null, null, null, sequential);
         Recipe given = (recipeFile == null ? Recipe.empty() : Recipe.read(recipeFile)).overriddenBy(cli);
         OneShotPruner.Plan plan = given.toPlan(); // validates method, sparsity, allocation before anything loads
         if (Files.exists(out) && !overwrite) {

@@ -31,6 +31,18 @@ final class PruningGrid {
     @Option(names = "--seed", defaultValue = "0", description = "Seed for every random choice (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--sequential", defaultValue = "block", paramLabel = "block|layer",
+            description = "Calibration order of every run (see `prune --help`; default: ${DEFAULT-VALUE}).")
+    String sequential;
+
+    /** The calibration order as the protocol states it. */
+    String orderText() {
+        return dev.prune4j.prune.OneShotPruner.Sequential.parse(sequential) == dev.prune4j.prune.OneShotPruner.Sequential.LAYER
+                ? "sequential block by block and, inside a block, layer by layer (each linear calibrated on the outputs of the "
+                + "already-pruned linears before it, one forward per block)"
+                : "sequential block by block (a block's linears calibrated on its dense forward, then its pruned outputs feed the next block)";
+    }
+
     /** One run of the grid. */
     record Cell(String method, String sparsity, String allocation) {
         @Override
@@ -61,8 +73,8 @@ final class PruningGrid {
 
     /** The resolved recipe of a cell. */
     Recipe recipe(Cell c) {
-        return new Recipe(c.method(), c.sparsity(), null, c.allocation(), null, null, null, seed, null, null, null, null, null)
-                .withDefaults();
+        return new Recipe(c.method(), c.sparsity(), null, c.allocation(), null, null, null, seed, null, null, null, null, null,
+                sequential).withDefaults();
     }
 
     /**

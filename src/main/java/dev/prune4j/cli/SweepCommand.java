@@ -124,7 +124,7 @@ final class SweepCommand implements Callable<Integer> {
         protocol.put("calibration", cw.describe());
         protocol.put("evaluation", ew.describe());
         protocol.put("scoring", "mean NLL of tokens 2.." + evalWindow + " of every window; perplexity = exp(mean NLL)");
-        protocol.put("order", "sequential block by block, all linears inside the blocks pruned, embeddings/head dense");
+        protocol.put("order", grid.orderText() + "; all linears inside the blocks pruned, embeddings/head dense");
         protocol.put("seed", grid.seed);
         String md = markdown(protocol, dense, rows);
         if (markdown != null) {

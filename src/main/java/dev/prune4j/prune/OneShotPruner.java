@@ -15,23 +15,54 @@ import java.util.regex.Pattern;
  * block, the statistics of every linear layer in block l come from one forward of block l with
  * its dense weights, fed with the block inputs produced by the already-pruned blocks 0..l−1; then
  * the block's linears are pruned and its outputs recomputed with the pruned weights to feed block
- * l+1. Memory holds the model plus one block's statistics and the calibration hidden states —
- * never the activations of all layers.
+ * l+1 ({@link Sequential#BLOCK}, the default). With {@link Sequential#LAYER} each linear layer's
+ * statistics also reflect the already-pruned layers before it inside the block, in a single
+ * forward per block ({@link LayerSequentialPass}). Memory holds the model plus one block's
+ * statistics and the calibration hidden states — never the activations of all layers.
  */
 public final class OneShotPruner {
 
     /** What to prune and how. */
     public record Plan(LayerPruner pruner, Sparsity sparsity, Allocation allocation, List<String> scopePatterns,
-                       Map<String, Double> overrides) {
+                       Map<String, Double> overrides, Sequential sequential) {
+        /** A block-sequential plan (the reference implementations' order). */
+        public Plan(LayerPruner pruner, Sparsity sparsity, Allocation allocation, List<String> scopePatterns,
+                    Map<String, Double> overrides) {
+            this(pruner, sparsity, allocation, scopePatterns, overrides, Sequential.BLOCK);
+        }
+
         public Plan {
             scopePatterns = List.copyOf(scopePatterns);
             overrides = Map.copyOf(overrides);
+            if (sequential == null) {
+                throw new IllegalArgumentException("sequential must be BLOCK or LAYER, found null");
+            }
             if (allocation instanceof Allocation.OutlierWeighted && sparsity instanceof Sparsity.NofM) {
                 throw new BadInputException("OWL allocation needs a fractional sparsity, not N:M " + sparsity.label());
             }
             if (allocation instanceof Allocation.Global && !(pruner instanceof LayerPruner.ScoreAndSelect)) {
                 throw new BadInputException("global allocation needs a score-and-select method (magnitude, wanda, ria, random), not " + pruner.name());
             }
+        }
+    }
+
+    /**
+     * Where the statistics of a block's linear layers come from. BLOCK: one forward of the block
+     * with its dense weights (SparseGPT's and Wanda's reference code), then a second forward with
+     * the pruned weights for the next block's inputs. LAYER: one forward in which every layer's
+     * inputs come from the already-pruned layers before it in the block (GPTQ's "true
+     * sequential"); its outputs feed the next block directly, so a block is run once, not twice.
+     */
+    public enum Sequential {
+        BLOCK, LAYER;
+
+        /** "block" or "layer" (case-insensitive). */
+        public static Sequential parse(String s) {
+            return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+                case "block" -> BLOCK;
+                case "layer" -> LAYER;
+                default -> throw new BadInputException("sequential: expected block or layer, found '" + s + "'");
+            };
         }
     }
 
@@ -100,18 +131,74 @@ public final class OneShotPruner {
                 ? globalSparsities(model, plan, inScope) : Map.of();
 
         List<LayerResult> results = new ArrayList<>();
-        long total = 0;
-        for (int b = 0; b < model.blocks(); b++) {
-            total += model.linearNames(b).stream().filter(inScope).count();
-        }
+        long total = totalLinears(model, inScope);
         long done = 0;
         for (int b = 0; b < model.blocks(); b++) {
             model.beginBlock(b);
             List<BlockwiseModel.Linear> linears = model.linears(b).stream().filter(l -> inScope.test(l.name())).toList();
             Map<String, LayerStats> stats = new HashMap<>();
+            Map<String, BlockwiseModel.Linear> byName = new LinkedHashMap<>();
+            linears.forEach(l -> byName.put(l.name(), l));
+            int block = b;
+            long[] doneBox = {done};
+            java.util.function.Consumer<BlockwiseModel.Linear> pruneOne = l -> {
+                progress.step(doneBox[0], total, l.name());
+                results.add(pruneLayer(l, block, plan, pruner, stats.get(l.name()), blockSparsity, globalSparsity, times));
+                doneBox[0]++;
+            };
+            if (calib && !linears.isEmpty() && plan.sequential() == Sequential.LAYER) {
+                // one forward: each group of linears is pruned once all samples have shown its input
+                PhaseTimes.ForwardClock[] clocks = new PhaseTimes.ForwardClock[model.samples()];
+                java.util.Set<String> prunedHere = new java.util.HashSet<>();
+                LayerSequentialPass.run(model, b, hidden, names -> names.stream().anyMatch(byName::containsKey),
+                        new LayerSequentialPass.Sink() {
+                            @Override
+                            public void start(int sample) {
+                                clocks[sample] = times.forward("layer-sequential forward");
+                            }
+
+                            @Override
+                            public void observe(int sample, List<String> names, float[] x, int t, int in) {
+                                clocks[sample].at(names);
+                                long s0 = System.nanoTime();
+                                collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT);
+                                times.add("statistics (X sums, XᵀX)", System.nanoTime() - s0);
+                                clocks[sample].resume();
+                            }
+
+                            @Override
+                            public void resumed(int sample) {
+                                clocks[sample].resume();
+                            }
+
+                            @Override
+                            public void end(int sample) {
+                                clocks[sample].end();
+                            }
+                        },
+                        names -> {
+                            long f0 = System.nanoTime();
+                            names.stream().map(stats::get).filter(java.util.Objects::nonNull).distinct().forEach(LayerStats::finish);
+                            times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
+                            for (String n : names) {
+                                BlockwiseModel.Linear l = byName.get(n);
+                                if (l != null && prunedHere.add(n)) {
+                                    pruneOne.accept(l);
+                                }
+                            }
+                        });
+                // layers the model never showed an input for are pruned without statistics, as in BLOCK
+                for (BlockwiseModel.Linear l : linears) {
+                    if (prunedHere.add(l.name())) {
+                        pruneOne.accept(l);
+                    }
+                }
+                done = doneBox[0];
+                progress.step(done, total, "block " + b);
+                model.endBlock(b);
+                continue;
+            }
             if (calib && !linears.isEmpty()) {
-                Map<String, BlockwiseModel.Linear> byName = new HashMap<>();
-                linears.forEach(l -> byName.put(l.name(), l));
                 for (int wi = 0; wi < model.samples(); wi++) {
                     // the block's output is not needed here: observe its linear inputs only
                     float[] h = hidden.get(wi).clone();
@@ -130,21 +217,9 @@ public final class OneShotPruner {
                 times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
             }
             for (BlockwiseModel.Linear l : linears) {
-                progress.step(done, total, l.name());
-                long t0 = System.nanoTime();
-                Sparsity s = sparsityFor(l, b, plan, blockSparsity, globalSparsity);
-                LayerStats st = stats.get(l.name());
-                float[] before = st != null && st.hasGram() ? l.weight().clone() : null;
-                Mask mask = s.fraction() == 0 ? new Mask(l.out(), l.in()) : pruner.prune(l.weight(), l.out(), l.in(), st, s);
-                long t1 = System.nanoTime();
-                double secs = (t1 - t0) / 1e9;
-                times.add("prune " + PhaseTimes.shortName(l.name()), t1 - t0);
-                double[] err = before != null ? st.reconstructionError(before, l.weight(), l.out()) : new double[] {Double.NaN, Double.NaN};
-                times.add("reconstruction error", System.nanoTime() - t1);
-                results.add(new LayerResult(l.name(), b, l.out(), l.in(), s.label(), mask.sparsity(), mask.prunedCount(),
-                        err[0], err[1], secs));
-                done++;
+                pruneOne.accept(l);
             }
+            done = doneBox[0];
             progress.step(done, total, "block " + b);
             // the pruned block's outputs feed the next block; after the last block nothing reads them
             if (calib && b + 1 < model.blocks()) {
@@ -158,6 +233,30 @@ public final class OneShotPruner {
             model.endBlock(b);
         }
         return results;
+    }
+
+    /** Prunes one linear layer in place and measures it. */
+    private static LayerResult pruneLayer(BlockwiseModel.Linear l, int b, Plan plan, LayerPruner pruner, LayerStats st,
+                                          double[] blockSparsity, Map<String, Double> globalSparsity, PhaseTimes times) {
+        long t0 = System.nanoTime();
+        Sparsity s = sparsityFor(l, b, plan, blockSparsity, globalSparsity);
+        float[] before = st != null && st.hasGram() ? l.weight().clone() : null;
+        Mask mask = s.fraction() == 0 ? new Mask(l.out(), l.in()) : pruner.prune(l.weight(), l.out(), l.in(), st, s);
+        long t1 = System.nanoTime();
+        double secs = (t1 - t0) / 1e9;
+        times.add("prune " + PhaseTimes.shortName(l.name()), t1 - t0);
+        double[] err = before != null ? st.reconstructionError(before, l.weight(), l.out()) : new double[] {Double.NaN, Double.NaN};
+        times.add("reconstruction error", System.nanoTime() - t1);
+        return new LayerResult(l.name(), b, l.out(), l.in(), s.label(), mask.sparsity(), mask.prunedCount(),
+                err[0], err[1], secs);
+    }
+
+    private static long totalLinears(BlockwiseModel model, Predicate<String> inScope) {
+        long total = 0;
+        for (int b = 0; b < model.blocks(); b++) {
+            total += model.linearNames(b).stream().filter(inScope).count();
+        }
+        return total;
     }
 
     private static Sparsity sparsityFor(BlockwiseModel.Linear l, int block, Plan plan, double[] blockSparsity,

@@ -35,13 +35,27 @@ import java.util.Map;
  * @param owlLambda   OWL λ
  * @param owlM        OWL outlier multiple M
  * @param riaExponent RIA activation exponent a
+ * @param sequential  block | layer: where each linear layer's calibration inputs come from (see
+ *                    {@link OneShotPruner.Sequential})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Recipe(String method, String sparsity, String granularity, String allocation, List<String> scope,
                      Map<String, Double> overrides, Calibration calibration, Long seed,
                      @JsonProperty("block_size") Integer blockSize, Double damp,
                      @JsonProperty("owl_lambda") Double owlLambda, @JsonProperty("owl_m") Double owlM,
-                     @JsonProperty("ria_exponent") Double riaExponent) {
+                     @JsonProperty("ria_exponent") Double riaExponent, String sequential) {
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Recipe {
+    }
+
+    /** A recipe without the {@code sequential} field (block-sequential unless set later). */
+    public Recipe(String method, String sparsity, String granularity, String allocation, List<String> scope,
+                  Map<String, Double> overrides, Calibration calibration, Long seed, Integer blockSize, Double damp,
+                  Double owlLambda, Double owlM, Double riaExponent) {
+        this(method, sparsity, granularity, allocation, scope, overrides, calibration, seed, blockSize, damp, owlLambda,
+                owlM, riaExponent, null);
+    }
 
     /**
      * Calibration data. Decoders: windows of {@code window} tokens cut from the token stream of
@@ -85,7 +99,7 @@ public record Recipe(String method, String sparsity, String granularity, String 
 
     /** A recipe with nothing set. */
     public static Recipe empty() {
-        return new Recipe(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new Recipe(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Fields set in {@code o} replace this recipe's (command-line options over the recipe file). */
@@ -97,7 +111,7 @@ public record Recipe(String method, String sparsity, String granularity, String 
         return new Recipe(pick(o.method, method), pick(o.sparsity, sparsity), pick(o.granularity, granularity),
                 pick(o.allocation, allocation), pick(o.scope, scope), pick(o.overrides, overrides), c, pick(o.seed, seed),
                 pick(o.blockSize, blockSize), pick(o.damp, damp), pick(o.owlLambda, owlLambda), pick(o.owlM, owlM),
-                pick(o.riaExponent, riaExponent));
+                pick(o.riaExponent, riaExponent), pick(o.sequential, sequential));
     }
 
     private static <T> T pick(T a, T b) {
@@ -124,7 +138,7 @@ public record Recipe(String method, String sparsity, String granularity, String 
     /** This recipe with another calibration section. */
     public Recipe withCalibration(Calibration c) {
         return new Recipe(method, sparsity, granularity, allocation, scope, overrides, c, seed, blockSize, damp, owlLambda,
-                owlM, riaExponent);
+                owlM, riaExponent, sequential);
     }
 
     private Recipe resolved(Calibration c) {
@@ -137,7 +151,8 @@ public record Recipe(String method, String sparsity, String granularity, String 
         String m = method.toLowerCase(Locale.ROOT);
         return new Recipe(m, sparsity, pick(granularity, m.equals("magnitude") ? "layer" : "row"), pick(allocation, "uniform"),
                 pick(scope, List.of()), pick(overrides, Map.of()), c, pick(seed, 0L), pick(blockSize, 128), pick(damp, 0.01),
-                pick(owlLambda, 0.08), pick(owlM, 5.0), pick(riaExponent, 0.5));
+                pick(owlLambda, 0.08), pick(owlM, 5.0), pick(riaExponent, 0.5),
+                OneShotPruner.Sequential.parse(pick(sequential, "block")).name().toLowerCase(Locale.ROOT));
     }
 
     /** The plan this resolved recipe describes. */
@@ -161,6 +176,7 @@ public record Recipe(String method, String sparsity, String granularity, String 
             case "owl" -> new Allocation.OutlierWeighted(r.owlLambda, r.owlM);
             default -> Allocation.parse(r.allocation);
         };
-        return new OneShotPruner.Plan(p, Sparsity.parse(r.sparsity), a, r.scope, r.overrides);
+        return new OneShotPruner.Plan(p, Sparsity.parse(r.sparsity), a, r.scope, r.overrides,
+                OneShotPruner.Sequential.parse(r.sequential));
     }
 }

@@ -66,6 +66,8 @@ class PruneCommandTest {
         expectBad(args(out, "--method", "wanda", "--sparsity", "4:4"), "prune4j: N:M sparsity needs 0 <= N < M, found 4:4");
         expectBad(args(out, "--method", "obs", "--sparsity", "0.5"),
                 "prune4j: unknown method 'obs'; supported: magnitude, wanda, sparsegpt, ria, dsnot, random");
+        expectBad(args(out, "--method", "sparsegpt", "--sparsity", "0.5", "--sequential", "sublayer"),
+                "prune4j: sequential: expected block or layer, found 'sublayer'");
         expectBad(args(out, "--method", "wanda", "--sparsity", "3:5"),
                 "prune4j: layer: N:M sparsity 3:5 needs M=5 to divide the input width, found width 64");
         expectBad(args(out, "--method", "wanda", "--sparsity", "0.5", "--scope", "nothing\\..*"),
@@ -80,6 +82,21 @@ class PruneCommandTest {
         try (var s = Files.list(dir)) {
             assertEquals(List.of(out), s.toList(), "nothing half-written beside the output");
         }
+    }
+
+    @Test
+    void layerSequentialRunIsRecordedInTheRecipeAndDiffersFromBlockOrder(@TempDir Path dir) throws Exception {
+        double[] ppl = new double[2];
+        String[] orders = {"block", "layer"};
+        for (int i = 0; i < 2; i++) {
+            CliTest.Result r = CliTest.run(args(dir.resolve(orders[i]), "--method", "sparsegpt", "--sparsity", "0.5",
+                    "--sequential", orders[i], "--json"));
+            assertEquals(0, r.code(), r.err());
+            JsonNode rep = Json.MAPPER.readTree(r.out());
+            assertEquals(orders[i], rep.get("recipe").get("sequential").asText());
+            ppl[i] = rep.get("evaluation").get("after").get("perplexity").asDouble();
+        }
+        assertTrue(ppl[0] != ppl[1], "the two orders calibrate o_proj, gate/up and down on different inputs: " + ppl[0] + " vs " + ppl[1]);
     }
 
     static void expectBad(String[] args, String message) {

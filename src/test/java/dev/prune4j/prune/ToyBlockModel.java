@@ -8,7 +8,7 @@ import java.util.List;
  * A small residual MLP stack for pipeline tests: block b computes h += W2·relu(W1·h) per token,
  * with W1 [4d, d] and W2 [d, 4d]; written plainly (no kernels) so it is an independent forward.
  */
-final class ToyBlockModel implements BlockwiseModel {
+class ToyBlockModel implements BlockwiseModel {
     final int d;
     final int blocks;
     final float[][] w1;
