@@ -2,8 +2,6 @@ package dev.prune4j.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,78 +23,69 @@ public final class Lanes {
 
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
     private static final VectorShuffle<Float> F4_2 = VectorShuffle.fromOp(F4, i -> i ^ 2);
     private static final VectorShuffle<Float> F4_1 = VectorShuffle.fromOp(F4, i -> i ^ 1);
-    private static final VectorShuffle<Float> F8_4 = VectorShuffle.fromOp(F8, i -> i ^ 4);
-    private static final VectorShuffle<Float> F8_2 = VectorShuffle.fromOp(F8, i -> i ^ 2);
-    private static final VectorShuffle<Float> F8_1 = VectorShuffle.fromOp(F8, i -> i ^ 1);
-    private static final VectorShuffle<Float> F16_8 = VectorShuffle.fromOp(F16, i -> i ^ 8);
-    private static final VectorShuffle<Float> F16_4 = VectorShuffle.fromOp(F16, i -> i ^ 4);
-    private static final VectorShuffle<Float> F16_2 = VectorShuffle.fromOp(F16, i -> i ^ 2);
-    private static final VectorShuffle<Float> F16_1 = VectorShuffle.fromOp(F16, i -> i ^ 1);
 
     private static final VectorSpecies<Double> D2 = DoubleVector.SPECIES_128;
-    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
     private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
     private static final VectorShuffle<Double> D2_1 = VectorShuffle.fromOp(D2, i -> i ^ 1);
-    private static final VectorShuffle<Double> D4_2 = VectorShuffle.fromOp(D4, i -> i ^ 2);
-    private static final VectorShuffle<Double> D4_1 = VectorShuffle.fromOp(D4, i -> i ^ 1);
     private static final VectorShuffle<Double> D8_4 = VectorShuffle.fromOp(D8, i -> i ^ 4);
     private static final VectorShuffle<Double> D8_2 = VectorShuffle.fromOp(D8, i -> i ^ 2);
     private static final VectorShuffle<Double> D8_1 = VectorShuffle.fromOp(D8, i -> i ^ 1);
 
     /**
      * The sum of the lanes, in a fixed order: lane i is added to lane i XOR h for h = L/2, …, 1
-     * (for 8 lanes: ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))).
+     * (for 8 lanes: ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))). Kept tiny so that C2 inlines it
+     * into the kernels' loops (the vectors would be boxed at a call).
      */
     public static float sum(FloatVector v) {
-        return switch (v.length()) {
-            case 8 -> {
-                FloatVector t = v.add(v.rearrange(F8_4));
-                t = t.add(t.rearrange(F8_2));
-                yield t.add(t.rearrange(F8_1)).lane(0);
-            }
-            case 16 -> {
-                FloatVector t = v.add(v.rearrange(F16_8));
-                t = t.add(t.rearrange(F16_4));
-                t = t.add(t.rearrange(F16_2));
-                yield t.add(t.rearrange(F16_1)).lane(0);
-            }
-            case 4 -> {
-                FloatVector t = v.add(v.rearrange(F4_2));
-                yield t.add(t.rearrange(F4_1)).lane(0);
-            }
-            default -> sumInOrder(v);
-        };
+        return v.length() == 8 ? sum8(v) : sumOther(v);
+    }
+
+    /**
+     * {@link #sum(FloatVector)} of an 8-lane vector: the two 128-bit halves added, then their
+     * lanes. (Measured on AVX2: 2 ns in a dependent chain, against 4 ns going down to 64-bit
+     * halves, ≈ 9 ns for the shuffle tree and 9–13 ns for {@code reduceLanes}.)
+     */
+    public static float sum8(FloatVector v) {
+        FloatVector h = ((FloatVector) v.reinterpretShape(F4, 0)).add((FloatVector) v.reinterpretShape(F4, 1));
+        return (h.lane(0) + h.lane(2)) + (h.lane(1) + h.lane(3));
+    }
+
+    private static float sumOther(FloatVector v) {
+        if (v.length() == 16) {
+            return sum8(((FloatVector) v.reinterpretShape(F8, 0)).add((FloatVector) v.reinterpretShape(F8, 1)));
+        }
+        if (v.length() == 4) {
+            FloatVector t = v.add(v.rearrange(F4_2));
+            return t.add(t.rearrange(F4_1)).lane(0);
+        }
+        float s = 0; // no other lane counts on x86 or ARM: lane by lane, in lane order
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     /** The sum of the lanes in the same fixed order as {@link #sum(FloatVector)}. */
     public static double sum(DoubleVector v) {
-        return switch (v.length()) {
-            case 4 -> {
-                DoubleVector t = v.add(v.rearrange(D4_2));
-                yield t.add(t.rearrange(D4_1)).lane(0);
-            }
-            case 8 -> {
-                DoubleVector t = v.add(v.rearrange(D8_4));
-                t = t.add(t.rearrange(D8_2));
-                yield t.add(t.rearrange(D8_1)).lane(0);
-            }
-            case 2 -> v.add(v.rearrange(D2_1)).lane(0);
-            default -> {
-                double s = 0;
-                for (int i = 0; i < v.length(); i++) {
-                    s += v.lane(i);
-                }
-                yield s;
-            }
-        };
+        if (v.length() == 4) {
+            DoubleVector h = ((DoubleVector) v.reinterpretShape(D2, 0)).add((DoubleVector) v.reinterpretShape(D2, 1));
+            return h.lane(0) + h.lane(1);
+        }
+        return sumOther(v);
     }
 
-    /** Other lane counts (not produced on x86 or ARM): lane by lane, in lane order. */
-    private static float sumInOrder(FloatVector v) {
-        float s = 0;
+    private static double sumOther(DoubleVector v) {
+        if (v.length() == 8) {
+            DoubleVector t = v.add(v.rearrange(D8_4));
+            t = t.add(t.rearrange(D8_2));
+            return t.add(t.rearrange(D8_1)).lane(0);
+        }
+        if (v.length() == 2) {
+            return v.add(v.rearrange(D2_1)).lane(0);
+        }
+        double s = 0;
         for (int i = 0; i < v.length(); i++) {
             s += v.lane(i);
         }
@@ -123,24 +112,24 @@ public final class Lanes {
      * 88.72, +0 below −86.5 (where e^x &lt; 2^-124), NaN for NaN.
      */
     public static FloatVector exp(FloatVector x) {
-        VectorSpecies<Float> s = x.species();
-        FloatVector c = x.max(UNDERFLOW).min(OVERFLOW);
-        FloatVector t = c.fma(FloatVector.broadcast(s, LOG2E), FloatVector.broadcast(s, ROUND));
+        // no clamping: outside [UNDERFLOW, OVERFLOW] the lanes are replaced at the end, and NaN
+        // stays NaN through every step
+        FloatVector t = x.fma(x.broadcast(LOG2E), x.broadcast(ROUND));
         FloatVector n = t.sub(ROUND);                                      // round(x·log2 e), exactly
-        FloatVector r = n.fma(FloatVector.broadcast(s, -LN2_HI), c);
-        r = n.fma(FloatVector.broadcast(s, -LN2_LO), r);
-        FloatVector p = r.fma(FloatVector.broadcast(s, 1.9875691500e-4f), FloatVector.broadcast(s, 1.3981999507e-3f));
-        p = p.fma(r, FloatVector.broadcast(s, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(s, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(s, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(s, 5.0000001201e-1f));
-        p = p.mul(r.mul(r)).add(r).add(1f);
-        // 2^(n−1) from its bits (n ∈ [−125, 128] after the clamp), then ×2: both exact scalings
-        IntVector bits = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND)).add(126).lanewise(VectorOperators.LSHL, 23);
-        FloatVector e = p.mul(bits.reinterpretAsFloats()).mul(2f);
-        VectorMask<Float> over = x.compare(VectorOperators.GT, OVERFLOW);
-        VectorMask<Float> under = x.compare(VectorOperators.LT, UNDERFLOW);
-        e = e.blend(Float.POSITIVE_INFINITY, over).blend(0f, under);
-        return e.blend(x, x.test(VectorOperators.IS_NAN));
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), x);
+        r = n.fma(x.broadcast(-LN2_LO), r);
+        FloatVector p = r.fma(x.broadcast(1.9875691500e-4f), x.broadcast(1.3981999507e-3f));
+        p = p.fma(r, x.broadcast(8.3334519073e-3f));
+        p = p.fma(r, x.broadcast(4.1665795894e-2f));
+        p = p.fma(r, x.broadcast(1.6666665459e-1f));
+        p = p.fma(r, x.broadcast(5.0000001201e-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        // 2^(n−1) from its bits (n ∈ [−124, 128] inside the range), then ×2: both exact scalings
+        FloatVector scale = t.reinterpretAsInts().add(126 - Float.floatToRawIntBits(ROUND))
+                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).mul(2f)
+                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, OVERFLOW))
+                .blend(0f, x.compare(VectorOperators.LT, UNDERFLOW));
     }
+
 }
