@@ -3,7 +3,6 @@ package dev.prune4j.kernels;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,20 +22,13 @@ public final class Lanes {
 
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final VectorShuffle<Float> F4_2 = VectorShuffle.fromOp(F4, i -> i ^ 2);
-    private static final VectorShuffle<Float> F4_1 = VectorShuffle.fromOp(F4, i -> i ^ 1);
-
     private static final VectorSpecies<Double> D2 = DoubleVector.SPECIES_128;
-    private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
-    private static final VectorShuffle<Double> D2_1 = VectorShuffle.fromOp(D2, i -> i ^ 1);
-    private static final VectorShuffle<Double> D8_4 = VectorShuffle.fromOp(D8, i -> i ^ 4);
-    private static final VectorShuffle<Double> D8_2 = VectorShuffle.fromOp(D8, i -> i ^ 2);
-    private static final VectorShuffle<Double> D8_1 = VectorShuffle.fromOp(D8, i -> i ^ 1);
+    private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
 
     /**
-     * The sum of the lanes, in a fixed order: lane i is added to lane i XOR h for h = L/2, …, 1
-     * (for 8 lanes: ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7))). Kept tiny so that C2 inlines it
-     * into the kernels' loops (the vectors would be boxed at a call).
+     * The sum of the lanes, in a fixed order: halves are added until four lanes are left, then
+     * (l0 + l2) + (l1 + l3); for 8 lanes ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7)). Kept tiny so
+     * that C2 inlines it into the kernels' loops (the vectors would be boxed at a call).
      */
     public static float sum(FloatVector v) {
         return v.length() == 8 ? sum8(v) : sumOther(v);
@@ -45,10 +37,15 @@ public final class Lanes {
     /**
      * {@link #sum(FloatVector)} of an 8-lane vector: the two 128-bit halves added, then their
      * lanes. (Measured on AVX2: 2 ns in a dependent chain, against 4 ns going down to 64-bit
-     * halves, ≈ 9 ns for the shuffle tree and 9–13 ns for {@code reduceLanes}.)
+     * halves, ≈ 9 ns for a shuffle tree and 9–13 ns for {@code reduceLanes}.)
      */
     public static float sum8(FloatVector v) {
-        FloatVector h = ((FloatVector) v.reinterpretShape(F4, 0)).add((FloatVector) v.reinterpretShape(F4, 1));
+        return sum4((FloatVector) v.reinterpretShape(F4, 0), (FloatVector) v.reinterpretShape(F4, 1));
+    }
+
+    /** (a + b) summed as four lanes: (l0 + l2) + (l1 + l3). */
+    private static float sum4(FloatVector a, FloatVector b) {
+        FloatVector h = a.add(b);
         return (h.lane(0) + h.lane(2)) + (h.lane(1) + h.lane(3));
     }
 
@@ -57,8 +54,7 @@ public final class Lanes {
             return sum8(((FloatVector) v.reinterpretShape(F8, 0)).add((FloatVector) v.reinterpretShape(F8, 1)));
         }
         if (v.length() == 4) {
-            FloatVector t = v.add(v.rearrange(F4_2));
-            return t.add(t.rearrange(F4_1)).lane(0);
+            return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
         }
         float s = 0; // no other lane counts on x86 or ARM: lane by lane, in lane order
         for (int i = 0; i < v.length(); i++) {
@@ -67,23 +63,22 @@ public final class Lanes {
         return s;
     }
 
-    /** The sum of the lanes in the same fixed order as {@link #sum(FloatVector)}. */
+    /** The sum of the lanes in the same fixed order as {@link #sum(FloatVector)} (4 lanes: (l0 + l2) + (l1 + l3)). */
     public static double sum(DoubleVector v) {
-        if (v.length() == 4) {
-            DoubleVector h = ((DoubleVector) v.reinterpretShape(D2, 0)).add((DoubleVector) v.reinterpretShape(D2, 1));
-            return h.lane(0) + h.lane(1);
-        }
-        return sumOther(v);
+        return v.length() == 4 ? sum4(v) : sumOther(v);
+    }
+
+    private static double sum4(DoubleVector v) {
+        DoubleVector h = ((DoubleVector) v.reinterpretShape(D2, 0)).add((DoubleVector) v.reinterpretShape(D2, 1));
+        return h.lane(0) + h.lane(1);
     }
 
     private static double sumOther(DoubleVector v) {
         if (v.length() == 8) {
-            DoubleVector t = v.add(v.rearrange(D8_4));
-            t = t.add(t.rearrange(D8_2));
-            return t.add(t.rearrange(D8_1)).lane(0);
+            return sum4(((DoubleVector) v.reinterpretShape(D4, 0)).add((DoubleVector) v.reinterpretShape(D4, 1)));
         }
         if (v.length() == 2) {
-            return v.add(v.rearrange(D2_1)).lane(0);
+            return v.lane(0) + v.lane(1);
         }
         double s = 0;
         for (int i = 0; i < v.length(); i++) {

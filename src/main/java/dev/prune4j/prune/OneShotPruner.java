@@ -132,7 +132,6 @@ public final class OneShotPruner {
 
         List<LayerResult> results = new ArrayList<>();
         long total = totalLinears(model, inScope);
-        long done = 0;
         for (int b = 0; b < model.blocks(); b++) {
             model.beginBlock(b);
             List<BlockwiseModel.Linear> linears = model.linears(b).stream().filter(l -> inScope.test(l.name())).toList();
@@ -140,99 +139,97 @@ public final class OneShotPruner {
             Map<String, BlockwiseModel.Linear> byName = new LinkedHashMap<>();
             linears.forEach(l -> byName.put(l.name(), l));
             int block = b;
-            long[] doneBox = {done};
+            // results.size() is the number of layers pruned so far, in every block
             java.util.function.Consumer<BlockwiseModel.Linear> pruneOne = l -> {
-                progress.step(doneBox[0], total, l.name());
+                progress.step(results.size(), total, l.name());
                 results.add(pruneLayer(l, block, plan, pruner, stats.get(l.name()), blockSparsity, globalSparsity, times));
-                doneBox[0]++;
             };
+            boolean gram = pruner.needsGram();
             if (calib && !linears.isEmpty() && plan.sequential() == Sequential.LAYER) {
-                // one forward: each group of linears is pruned once all samples have shown its input
-                PhaseTimes.ForwardClock[] clocks = new PhaseTimes.ForwardClock[model.samples()];
-                java.util.Set<String> prunedHere = new java.util.HashSet<>();
-                LayerSequentialPass.run(model, b, hidden, names -> names.stream().anyMatch(byName::containsKey),
-                        new LayerSequentialPass.Sink() {
-                            @Override
-                            public void start(int sample) {
-                                clocks[sample] = times.forward("layer-sequential forward");
-                            }
-
-                            @Override
-                            public void observe(int sample, List<String> names, float[] x, int t, int in) {
-                                clocks[sample].at(names);
-                                long s0 = System.nanoTime();
-                                collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT);
-                                times.add("statistics (X sums, XᵀX)", System.nanoTime() - s0);
-                                clocks[sample].resume();
-                            }
-
-                            @Override
-                            public void resumed(int sample) {
-                                clocks[sample].resume();
-                            }
-
-                            @Override
-                            public void end(int sample) {
-                                clocks[sample].end();
-                            }
-                        },
-                        names -> {
-                            long f0 = System.nanoTime();
-                            names.stream().map(stats::get).filter(java.util.Objects::nonNull).distinct().forEach(LayerStats::finish);
-                            times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
-                            for (String n : names) {
-                                BlockwiseModel.Linear l = byName.get(n);
-                                if (l != null && prunedHere.add(n)) {
-                                    pruneOne.accept(l);
-                                }
-                            }
-                        });
-                // layers the model never showed an input for are pruned without statistics, as in BLOCK
-                for (BlockwiseModel.Linear l : linears) {
-                    if (prunedHere.add(l.name())) {
-                        pruneOne.accept(l);
+                layerSequential(model, b, hidden, byName, stats, gram, times, pruneOne);
+            } else {
+                if (calib && !linears.isEmpty()) {
+                    for (int wi = 0; wi < model.samples(); wi++) {
+                        // the block's output is not needed here: observe its linear inputs only
+                        float[] h = hidden.get(wi).clone();
+                        PhaseTimes.ForwardClock clock = times.forward("dense forward");
+                        model.observeBlock(b, h, wi, (names, x, t, in) -> observe(clock, stats, byName, gram, times, names, x, t, in));
+                        clock.end();
                     }
+                    finish(stats.values(), times);
                 }
-                done = doneBox[0];
-                progress.step(done, total, "block " + b);
-                model.endBlock(b);
-                continue;
-            }
-            if (calib && !linears.isEmpty()) {
-                for (int wi = 0; wi < model.samples(); wi++) {
-                    // the block's output is not needed here: observe its linear inputs only
-                    float[] h = hidden.get(wi).clone();
-                    PhaseTimes.ForwardClock clock = times.forward("dense forward");
-                    model.observeBlock(b, h, wi, (names, x, t, in) -> {
-                        clock.at(names);
-                        long s0 = System.nanoTime();
-                        collect(stats, names, byName::containsKey, x, t, in, pruner.needsGram() || in <= RECON_GRAM_LIMIT);
-                        times.add("statistics (X sums, XᵀX)", System.nanoTime() - s0);
-                        clock.resume();
-                    });
-                    clock.end();
+                linears.forEach(pruneOne);
+                // the pruned block's outputs feed the next block; after the last block nothing reads them
+                if (calib && b + 1 < model.blocks()) {
+                    for (int wi = 0; wi < model.samples(); wi++) {
+                        PhaseTimes.ForwardClock clock = times.forward("pruned forward");
+                        model.forwardBlock(b, hidden.get(wi), wi, (names, x, t, in) -> clock.at(names));
+                        clock.end();
+                    }
+                    times.count(PRUNED_FORWARD_BLOCKS);
                 }
-                long f0 = System.nanoTime();
-                stats.values().stream().distinct().forEach(LayerStats::finish);
-                times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
             }
-            for (BlockwiseModel.Linear l : linears) {
-                pruneOne.accept(l);
-            }
-            done = doneBox[0];
-            progress.step(done, total, "block " + b);
-            // the pruned block's outputs feed the next block; after the last block nothing reads them
-            if (calib && b + 1 < model.blocks()) {
-                for (int wi = 0; wi < model.samples(); wi++) {
-                    PhaseTimes.ForwardClock clock = times.forward("pruned forward");
-                    model.forwardBlock(b, hidden.get(wi), wi, (names, x, t, in) -> clock.at(names));
-                    clock.end();
-                }
-                times.count(PRUNED_FORWARD_BLOCKS);
-            }
+            progress.step(results.size(), total, "block " + b);
             model.endBlock(b);
         }
         return results;
+    }
+
+    /**
+     * {@link Sequential#LAYER} for block {@code b}: one forward of every sample, paused at each
+     * group of wanted linears until they are pruned; the block's outputs replace {@code hidden}.
+     */
+    private static void layerSequential(BlockwiseModel model, int b, List<float[]> hidden,
+                                        Map<String, BlockwiseModel.Linear> byName, Map<String, LayerStats> stats, boolean gram,
+                                        PhaseTimes times, java.util.function.Consumer<BlockwiseModel.Linear> pruneOne) {
+        PhaseTimes.ForwardClock[] clocks = new PhaseTimes.ForwardClock[model.samples()];
+        java.util.Set<String> pruned = new java.util.HashSet<>();
+        LayerSequentialPass.run(model, b, hidden, names -> names.stream().anyMatch(byName::containsKey),
+                new LayerSequentialPass.Sink() {
+                    @Override
+                    public void start(int sample) {
+                        clocks[sample] = times.forward("layer-sequential forward");
+                    }
+
+                    @Override
+                    public void observe(int sample, List<String> names, float[] x, int t, int in) {
+                        OneShotPruner.observe(clocks[sample], stats, byName, gram, times, names, x, t, in);
+                    }
+
+                    @Override
+                    public void resumed(int sample) {
+                        clocks[sample].resume();
+                    }
+
+                    @Override
+                    public void end(int sample) {
+                        clocks[sample].end();
+                    }
+                },
+                names -> {
+                    finish(names.stream().map(stats::get).filter(java.util.Objects::nonNull).toList(), times);
+                    names.stream().filter(n -> byName.containsKey(n) && pruned.add(n)).forEach(n -> pruneOne.accept(byName.get(n)));
+                });
+        // layers the model never showed an input for are pruned without statistics, as in BLOCK
+        byName.values().stream().filter(l -> pruned.add(l.name())).forEach(pruneOne);
+    }
+
+    /** One linear input during a calibration forward: statistics for the wanted linears that consume it, timed apart. */
+    private static void observe(PhaseTimes.ForwardClock clock, Map<String, LayerStats> stats,
+                                Map<String, BlockwiseModel.Linear> wanted, boolean gram, PhaseTimes times,
+                                List<String> names, float[] x, int tokens, int in) {
+        clock.at(names);
+        long s0 = System.nanoTime();
+        collect(stats, names, wanted::containsKey, x, tokens, in, gram || in <= RECON_GRAM_LIMIT);
+        times.add("statistics (X sums, XᵀX)", System.nanoTime() - s0);
+        clock.resume();
+    }
+
+    /** Finishes each distinct statistics object once (q/k/v share one), timed as statistics. */
+    private static void finish(java.util.Collection<LayerStats> stats, PhaseTimes times) {
+        long f0 = System.nanoTime();
+        stats.stream().distinct().forEach(LayerStats::finish);
+        times.add("statistics (X sums, XᵀX)", System.nanoTime() - f0);
     }
 
     /** Prunes one linear layer in place and measures it. */
