@@ -19,23 +19,39 @@ import java.util.Locale;
  * that fit the pattern (dense F32 always; CSR and bitmask; N:M when every group obeys 2:4 or 4:8;
  * 1×8 blocks when at least 30% of the blocks are empty) are timed on the layer itself in a short
  * calibration benchmark, cold (rotating copies that together exceed twice the L3 cache, as
- * weights are in a real decode step), and the fastest wins. Timings are cached per CPU, thread
+ * weights are in a real decode step; {@link #calibrate}), and the fastest wins. Timings are cached per CPU, thread
  * count, build of the timed kernels (a CRC32 of their class files), shape, pattern bucket
- * (sparsity in steps of 0.05) and candidate in a small JSON file, so the layers of a model that
- * share a shape are measured once and a changed kernel is measured again.
+ * (sparsity in steps of 0.05, and whether the zeros follow 2:4 or 4:8) and candidate in a small JSON file, so the layers of a model that
+ * share a shape are measured once and a changed kernel is measured again. Before timing, each
+ * candidate runs until the JIT compiler has gone quiet ({@link WarmUp}).
  */
 public final class SparseSelector {
     /** The chosen packing and its calibration: speedup = dense time ÷ chosen time (1 for dense). */
     public record Choice(SparseMatrix matrix, double expectedSpeedup, double denseNanos, double chosenNanos) {
     }
 
-    /** Bumped whenever a kernel changes speed: timings of older kernels are measured again. */
-    private static final int CACHE_VERSION = 3;
+    /**
+     * Bumped whenever a kernel or the way it is timed changes: older timings are measured again.
+     * 4: warm-up until the JIT is quiet, candidates timed together (median of interleaved rounds),
+     * keys name the pattern (version 3 timed 2:4 kernels before C2 had compiled them, up to 14×
+     * too slow, and let a 2:4 model's bitmask timings stand for an unstructured one's).
+     */
+    private static final int CACHE_VERSION = 4;
     /**
      * With dense allowed, a sparse packing must take at most this fraction of dense's time: a 7%
      * calibration margin turned into 0.83× end to end on the shared 2-core machine (docs/PERFORMANCE.md).
      */
     static final double DENSE_MARGIN = 0.9;
+    /**
+     * For decode (one input row, memory-bound), a sparse packing must also move at most this
+     * fraction of dense's bytes: below a 30% saving the best case is ≈ 1.4× and the measured one
+     * ≈ 1×, while calibration noise on a shared machine is ±15–30%, so the packing could only lose
+     * (CSR with 16-bit indices at 50% is 0.75 of dense F32; it calibrated 1.2–1.6× faster and
+     * decoded 0.47× end to end on 2026-12-07).
+     */
+    static final double DECODE_BYTES = 0.7;
+    /** The kinds (format, value type, matvec or GEMM) calibrated in this JVM: the first of each compiles its kernels first. */
+    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Path cacheFile;
     private final ObjectMapper mapper = new ObjectMapper();
     private final long l3Bytes;
@@ -122,71 +138,122 @@ public final class SparseSelector {
         }
         boolean denseEligible = o.denseAllowed();
         ObjectNode cache = readCache();
-        SparseSpec best = null;
-        double bestNanos = Double.MAX_VALUE;
-        double denseNanos = Double.NaN;
-        boolean changed = false;
-        for (SparseSpec spec : candidates) {
-            String key = key(spec, p, rows, cols, o.m());
-            double nanos;
-            if (cache.has(key)) {
-                nanos = cache.get(key).asDouble();
-            } else {
-                nanos = calibrate(w, rows, cols, spec, o.m());
-                cache.put(key, nanos);
-                changed = true;
-            }
-            if (spec == dense) {
-                denseNanos = nanos;
-                if (!denseEligible) {
-                    continue;
-                }
-            }
-            if (nanos < bestNanos) {
-                bestNanos = nanos;
-                best = spec;
-            }
+        String[] keys = new String[candidates.size()];
+        double[] nanos = new double[candidates.size()];
+        boolean cached = true;
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = key(candidates.get(i), p, rows, cols, o.m());
+            cached &= cache.has(keys[i]);
+            nanos[i] = cache.path(keys[i]).asDouble(Double.NaN);
         }
-        if (changed) {
+        if (!cached) { // the candidates are timed together, so that their ratios come from the same minutes
+            nanos = calibrate(w, rows, cols, candidates, o.m());
+            for (int i = 0; i < keys.length; i++) {
+                cache.put(keys[i], nanos[i]);
+            }
             writeCache(cache);
         }
-        if (denseEligible && best != dense && bestNanos > DENSE_MARGIN * denseNanos) {
-            best = dense; // not clearly faster: within the timing noise measured on a loaded machine, keep dense
-            bestNanos = denseNanos;
+        double denseNanos = nanos[0];
+        if (!denseEligible) { // the fastest sparse packing, whatever dense measured
+            int b = 1;
+            for (int i = 2; i < nanos.length; i++) {
+                b = nanos[i] < nanos[b] ? i : b;
+            }
+            return new Choice(SparseMatrices.pack(w, rows, cols, candidates.get(b)), denseNanos / nanos[b], denseNanos, nanos[b]);
         }
+        // auto: the fastest sparse packing that beats dense by the margin and, for decode, moves at most
+        // DECODE_BYTES of dense's bytes; otherwise dense
+        Integer[] order = new Integer[nanos.length - 1];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i + 1;
+        }
+        double[] t = nanos;
+        java.util.Arrays.sort(order, (i, j) -> Double.compare(t[i], t[j]));
+        long denseBytes = (long) rows * cols * o.denseType().bytes();
+        for (int i : order) {
+            if (nanos[i] > DENSE_MARGIN * denseNanos) {
+                break; // not clearly faster: within the timing noise measured on a loaded machine, keep dense
+            }
+            SparseMatrix packed = SparseMatrices.pack(w, rows, cols, candidates.get(i));
+            if (o.m() == 1 && packed.bytes() > DECODE_BYTES * denseBytes) {
+                continue;
+            }
+            return new Choice(packed, denseNanos / nanos[i], denseNanos, nanos[i]);
+        }
+        SparseSpec best = dense;
+        double bestNanos = denseNanos;
         SparseMatrix chosen = SparseMatrices.pack(w, rows, cols, best);
         return new Choice(chosen, denseNanos / bestNanos, denseNanos, bestNanos);
     }
 
-    /** Best-of-3 cold nanoseconds per product of the layer packed as {@code spec}. */
-    private double calibrate(float[] w, int rows, int cols, SparseSpec spec, int m) {
-        SparseMatrix first = SparseMatrices.pack(w, rows, cols, spec);
-        int copies = (int) Math.max(1, Math.min(8, (2 * l3Bytes + first.bytes() - 1) / first.bytes()));
-        SparseMatrix[] mats = new SparseMatrix[copies];
-        mats[0] = first;
-        for (int i = 1; i < copies; i++) {
-            mats[i] = SparseMatrices.copyOf(first);
-        }
+    /** Rounds of the calibration; each candidate's time is its median over them. */
+    static final int ROUNDS = 7;
+    /** Least time of one candidate in one round. */
+    private static final long ROUND_NANOS = 10_000_000L;
+
+    /**
+     * Cold nanoseconds per product of the layer packed as each candidate (same order). Each
+     * candidate streams through copies of itself that together exceed twice the L3 cache, back to
+     * back, as the weights of consecutive layers stream in a decode step. It is warmed up until the
+     * JIT is quiet ({@link WarmUp}; the first layer of a kind in this JVM first compiles its kernels
+     * on a 64-row slice), and then all candidates are timed in {@link #ROUNDS} interleaved rounds
+     * (order reversed every other round) of at least 10 ms each, each round once the JIT's compile
+     * queue is empty (at most 2 s of waiting); the median round counts. The calibration before
+     * (each candidate alone, after a 20 ms warm-up, best of three rounds of ≥ 2 ms) timed 2:4
+     * kernels before C2 had compiled them, up to 14× too slow (docs/PERFORMANCE.md, "Format
+     * selection").
+     */
+    private double[] calibrate(float[] w, int rows, int cols, List<SparseSpec> specs, int m) {
+        int n = specs.size();
+        SparseMatrix[][] mats = new SparseMatrix[n][];
         float[] x = new float[m * cols];
         java.util.Arrays.fill(x, 0.5f);
         float[] y = new float[m * rows];
-        // warm-up: at least 20 products and 20 ms, so that small layers are timed compiled, not interpreted
-        long w0 = System.nanoTime();
-        int warm = 0;
-        while (warm < 20 || System.nanoTime() - w0 < 20_000_000L) {
-            run(mats[warm++ % copies], m, x, y);
-        }
-        double estimate = (System.nanoTime() - w0) / (double) warm;
-        int reps = (int) Math.max(Math.max(copies, 2), Math.min(10_000, 2_000_000 / Math.max(1.0, estimate))); // ≥ 2 ms a round
-        double best = Double.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < reps; i++) {
-                run(mats[i % copies], m, x, y);
+        int[] reps = new int[n];
+        for (int c = 0; c < n; c++) {
+            SparseSpec spec = specs.get(c);
+            SparseMatrix first = SparseMatrices.pack(w, rows, cols, spec);
+            int copies = (int) Math.max(1, Math.min(8, (2 * l3Bytes + first.bytes() - 1) / first.bytes()));
+            SparseMatrix[] ms = new SparseMatrix[copies];
+            ms[0] = first;
+            for (int i = 1; i < copies; i++) {
+                ms[i] = SparseMatrices.copyOf(first);
             }
-            best = Math.min(best, (System.nanoTime() - t0) / (double) reps);
+            mats[c] = ms;
+            if (WARMED.add(spec.label() + "|" + spec.valueType() + "|" + (m == 1 ? "matvec" : "gemm"))) {
+                // first layer of this kind in this JVM: compile its kernels on a slice of the layer that
+                // stays in cache (thousands of calls a second reach C2's thresholds; one call on the whole
+                // layer takes ≈ 10 ms interpreted, and C2 then needed > 1 s on 2 cores)
+                int sliceRows = Math.min(rows, 64);
+                SparseMatrix slice = SparseMatrices.pack(java.util.Arrays.copyOf(w, sliceRows * cols), sliceRows, cols, spec);
+                float[] ys = new float[m * sliceRows];
+                WarmUp.untilSteady(() -> run(slice, m, x, ys), WarmUp.JVM_COMPILER, 2_000, 300_000_000L, WarmUp.MAX_NANOS);
+            }
+            int[] turn = {0};
+            long[] warm = WarmUp.untilSteady(() -> run(ms[turn[0]++ % ms.length], m, x, y), WarmUp.JVM_COMPILER,
+                    20, 20_000_000L, WarmUp.MAX_NANOS);
+            double estimate = warm[0] / (double) warm[1];
+            reps[c] = (int) Math.max(Math.max(copies, 2), Math.min(10_000, Math.ceil(ROUND_NANOS / Math.max(1.0, estimate))));
         }
-        return best;
+        double[][] t = new double[n][ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            WarmUp.awaitIdle(WarmUp.JVM_COMPILER_BUSY, 2_000_000_000L); // a compiling JIT takes one of the cores
+            for (int k = 0; k < n; k++) {
+                int c = round % 2 == 0 ? k : n - 1 - k;
+                SparseMatrix[] ms = mats[c];
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps[c]; i++) {
+                    run(ms[i % ms.length], m, x, y);
+                }
+                t[c][round] = (System.nanoTime() - t0) / (double) reps[c];
+            }
+        }
+        double[] median = new double[n];
+        for (int c = 0; c < n; c++) {
+            java.util.Arrays.sort(t[c]);
+            median[c] = t[c][ROUNDS / 2];
+        }
+        return median;
     }
 
     private static void run(SparseMatrix s, int m, float[] x, float[] y) {
@@ -198,8 +265,10 @@ public final class SparseSelector {
     }
 
     private String key(SparseSpec spec, PatternStats p, int rows, int cols, int m) {
-        return String.format(Locale.ROOT, "%s|threads=%d|kernels=%s|%dx%d|m=%d|sparsity=%.2f|%s|%s", cpu(), Parallel.threads(),
-                KERNELS, rows, cols, m, Math.round(p.sparsity() * 20) / 20.0, spec.label(), spec.valueType());
+        String pattern = p.fitsTwoFour() ? "2:4" : p.fitsFourEight() ? "4:8" : "unstructured";
+        return String.format(Locale.ROOT, "%s|threads=%d|kernels=%s|%dx%d|m=%d|sparsity=%.2f|pattern=%s|%s|%s", cpu(),
+                Parallel.threads(), KERNELS, rows, cols, m, Math.round(p.sparsity() * 20) / 20.0, pattern, spec.label(),
+                spec.valueType());
     }
 
     /** The class files whose code the calibration times: the sparse formats and the dense kernels. */

@@ -2,6 +2,7 @@ package dev.prune4j.sparse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.prune4j.tensor.Rng;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,40 @@ class SparseSelectorTest {
         new SparseSelector(dir).choose(w, rows, cols, ValueType.F32);
         String after = Files.readString(dir.resolve("sparse-calibration.json"));
         assertEquals(4, after.split(java.util.regex.Pattern.quote(fingerprint), -1).length - 1, after);
+        assertTrue(labels.stream().allMatch(k -> k.contains("|pattern=2:4|")), labels.toString());
+
+        // a layer of the same shape and sparsity whose zeros follow no N:M pattern is timed under its own
+        // keys (a bitmask on a 2:4 pattern is not the same workload), with its own candidate set
+        float[] u = w.clone();
+        for (int i = 0; i < u.length; i++) {
+            u[i] = (i * 7919) % 3 == 0 && u[i] == 0f ? 0.25f : u[i]; // move some zeros: still ≈ 50%, no longer 2:4
+        }
+        for (int i = 1; i < u.length; i += 9) {
+            u[i] = 0f;
+        }
+        PatternStats ps = PatternStats.of(u, rows, cols);
+        assertFalse(ps.fitsTwoFour() || ps.fitsFourEight(), "the changed layer must be unstructured for this check");
+        SparseSelector.Choice cu = new SparseSelector(dir).choose(u, rows, cols, ValueType.F32);
+        assertArrayEquals(u, cu.matrix().toDense(), 0f);
+        JsonNode all = new ObjectMapper().readTree(dir.resolve("sparse-calibration.json").toFile()).get("timings");
+        List<String> keys = new ArrayList<>();
+        all.fieldNames().forEachRemaining(keys::add);
+        keys.removeIf(k -> !k.contains(fingerprint)); // the entries renamed to kernels=0 above stay in the file
+        assertEquals(4, keys.stream().filter(k -> k.contains("|pattern=2:4|")).count(), keys.toString());
+        assertEquals(3, keys.stream().filter(k -> k.contains("|pattern=unstructured|")).count(), keys.toString()); // dense, csr, bitmask
+
+        // when one candidate's timing is missing, all candidates of the layer are timed again, together
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(dir.resolve("sparse-calibration.json").toFile());
+        String csrKey = keys.stream().filter(k -> k.contains("|pattern=unstructured|csr|")).findFirst().orElseThrow();
+        String denseKey = keys.stream().filter(k -> k.contains("|pattern=unstructured|dense|")).findFirst().orElseThrow();
+        double denseBefore = root.get("timings").get(denseKey).asDouble();
+        ((ObjectNode) root.get("timings")).remove(csrKey);
+        ((ObjectNode) root.get("timings")).put(denseKey, -1.0); // a marker the re-timing must replace
+        new ObjectMapper().writeValue(dir.resolve("sparse-calibration.json").toFile(), root);
+        new SparseSelector(dir).choose(u, rows, cols, ValueType.F32);
+        JsonNode re = new ObjectMapper().readTree(dir.resolve("sparse-calibration.json").toFile()).get("timings");
+        assertTrue(re.has(csrKey), "the missing timing was measured");
+        assertTrue(re.get(denseKey).asDouble() > 0, "dense was timed again with it (was " + denseBefore + ", marker -1)");
     }
 
     @Test
@@ -87,5 +122,44 @@ class SparseSelectorTest {
         SparseSelector.Choice s = new SparseSelector(dir).choose(w, 32, 32, ValueType.BF16);
         assertArrayEquals(new SparseSelector(dir).choose(w, 32, 32, ValueType.BF16).matrix().toDense(), s.matrix().toDense(), 0f);
         assertTrue(Files.readString(dir.resolve("sparse-calibration.json")).contains("\"version\""), "the bad cache was rewritten");
+    }
+
+    @Test
+    void forDecodeAPackingMustSaveBytesAsWellAsTime(@TempDir Path dir) throws Exception {
+        int rows = 64;
+        int cols = 512;
+        float[] w = new float[rows * cols];
+        new Rng(9).fillUniform(w, -1, 1);
+        for (int i = 0; i < w.length; i += 2) { // 50%: every other weight (which also fits 2:4; 2:4 gets a slow made-up time)
+            w[i + (i / cols) % 2] = 0f;
+        }
+        new SparseSelector(dir).choose(w, rows, cols, ValueType.F32); // fills the cache with real timings
+        Path file = dir.resolve("sparse-calibration.json");
+        ObjectNode root = (ObjectNode) new ObjectMapper().readTree(file.toFile());
+        ObjectNode timings = (ObjectNode) root.get("timings");
+        List<String> keys = new ArrayList<>();
+        timings.fieldNames().forEachRemaining(keys::add);
+        // made-up timings: CSR (16-bit indices: 0.75 of dense's bytes at 50%) calibrates fastest, bitmask
+        // (0.53 of dense's bytes) second, both well inside the margin
+        for (String k : keys) {
+            timings.put(k, k.contains("|dense|") ? 1000.0 : k.contains("|csr|") ? 500.0 : k.contains("|bitmask|") ? 800.0 : 2000.0);
+        }
+        new ObjectMapper().writeValue(file.toFile(), root);
+        SparseSelector.Choice decode = new SparseSelector(dir).choose(w, rows, cols, ValueType.F32);
+        assertEquals(SparseFormat.BITMASK, decode.matrix().format(), "CSR saves too few bytes for decode");
+        assertEquals(1000.0 / 800.0, decode.expectedSpeedup(), 1e-12);
+        // with bitmask outside the margin too, decode stays dense
+        for (String k : keys) {
+            if (k.contains("|bitmask|")) {
+                timings.put(k, 950.0);
+            }
+        }
+        new ObjectMapper().writeValue(file.toFile(), root);
+        assertEquals(SparseFormat.DENSE, new SparseSelector(dir).choose(w, rows, cols, ValueType.F32).matrix().format());
+        // without dense allowed (runtime sparse) the fastest sparse packing is taken, bytes or not
+        SparseSelector.Choice forced = new SparseSelector(dir).choose(w, rows, cols,
+                new SparseSelector.Options(ValueType.F32, ValueType.F32, null, false, 1));
+        assertEquals(SparseFormat.CSR, forced.matrix().format());
+        assertArrayEquals(w, forced.matrix().toDense(), 0f);
     }
 }
