@@ -3,17 +3,32 @@ package dev.prune4j.sparse;
 import dev.prune4j.kernels.Lanes;
 
 import dev.prune4j.kernels.Parallel;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Bitmask format: one bit per weight (bit c of row r is bit c%64 of word r·wordsPerRow + c/64)
  * and the stored values packed row by row. 1/8 byte of index per weight, whatever the sparsity,
  * so it moves the fewest bytes at moderate sparsity (30–80%). The fast matvec expands each mask
  * byte into 8 dense lanes with a table shuffle and one FMA (as Flash-LLM's "load as sparse,
- * compute as dense", Xia et al. 2024).
+ * compute as dense", Xia et al. 2024). Where vectors have 16 float lanes (AVX-512), F32 and INT8
+ * rows instead expand 16 packed values at a time with the Vector API's {@code expand} (one
+ * {@code vexpandps} under a mask register), without tables.
  */
 final class BitmaskMatrix extends AbstractSparseMatrix {
+    /** 16-lane floats and their 16 INT8 sources (the wide kernels). */
+    static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    /**
+     * Whether the 16-lane {@code expand} kernels run: where the preferred float vector has at least
+     * 16 lanes (there {@code expand} is one instruction; on AVX2 the Vector API emulates it, far
+     * slower than the 8-lane tables), unless {@code -Dprune4j.bitmask.wide=false}.
+     */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.length() >= 16
+            && !"false".equals(System.getProperty("prune4j.bitmask.wide"));
     final int wordsPerRow;
     /** mask: [rows, wordsPerRow] */
     final long[] mask;
@@ -112,11 +127,75 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
      */
     private float rowDot(int r, float[] x, int xOff) {
         return switch (values.type) {
-            case F32 -> rowF32(r, x, xOff);
+            case F32 -> WIDE ? rowF32Wide(r, x, xOff) : rowF32(r, x, xOff);
             case BF16 -> rowBf16(r, x, xOff);
             case F16 -> rowF16(r, x, xOff);
-            case INT8 -> rowI8(r, x, xOff);
+            case INT8 -> WIDE ? rowI8Wide(r, x, xOff) : rowI8(r, x, xOff);
         };
+    }
+
+    /**
+     * F32 row, 16 columns a step: the next 16 packed values (whatever their count, the array is
+     * padded) expanded under the 16 mask bits, so lanes without a stored value are zero; two
+     * accumulators over the four 16-bit quarters of each mask word.
+     */
+    float rowF32Wide(int r, float[] x, int xOff) {
+        float[] vals = values.f32;
+        long[] mk = mask;
+        int mo = r * wordsPerRow;
+        int p = rowStart[r];
+        FloatVector acc0 = FloatVector.zero(F16);
+        FloatVector acc1 = FloatVector.zero(F16);
+        int words = cols >>> 6;
+        for (int wi = 0; wi < words; wi++) {
+            long word = mk[mo + wi];
+            int c = xOff + (wi << 6);
+            long b0 = word & 0xFFFF;
+            long b1 = word >>> 16 & 0xFFFF;
+            long b2 = word >>> 32 & 0xFFFF;
+            long b3 = word >>> 48;
+            int p1 = p + Long.bitCount(b0);
+            int p2 = p1 + Long.bitCount(b1);
+            int p3 = p2 + Long.bitCount(b2);
+            acc0 = FloatVector.fromArray(F16, vals, p).expand(VectorMask.fromLong(F16, b0)).fma(FloatVector.fromArray(F16, x, c), acc0);
+            acc1 = FloatVector.fromArray(F16, vals, p1).expand(VectorMask.fromLong(F16, b1)).fma(FloatVector.fromArray(F16, x, c + 16), acc1);
+            acc0 = FloatVector.fromArray(F16, vals, p2).expand(VectorMask.fromLong(F16, b2)).fma(FloatVector.fromArray(F16, x, c + 32), acc0);
+            acc1 = FloatVector.fromArray(F16, vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
+            p = p3 + Long.bitCount(b3);
+        }
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+    }
+
+    /** INT8 row as {@link #rowF32Wide}: 16 bytes widened to 16 floats, then expanded (scale applied by the caller). */
+    float rowI8Wide(int r, float[] x, int xOff) {
+        byte[] vals = values.i8;
+        long[] mk = mask;
+        int mo = r * wordsPerRow;
+        int p = rowStart[r];
+        FloatVector acc0 = FloatVector.zero(F16);
+        FloatVector acc1 = FloatVector.zero(F16);
+        int words = cols >>> 6;
+        for (int wi = 0; wi < words; wi++) {
+            long word = mk[mo + wi];
+            int c = xOff + (wi << 6);
+            long b0 = word & 0xFFFF;
+            long b1 = word >>> 16 & 0xFFFF;
+            long b2 = word >>> 32 & 0xFFFF;
+            long b3 = word >>> 48;
+            int p1 = p + Long.bitCount(b0);
+            int p2 = p1 + Long.bitCount(b1);
+            int p3 = p2 + Long.bitCount(b2);
+            acc0 = i8x16(vals, p).expand(VectorMask.fromLong(F16, b0)).fma(FloatVector.fromArray(F16, x, c), acc0);
+            acc1 = i8x16(vals, p1).expand(VectorMask.fromLong(F16, b1)).fma(FloatVector.fromArray(F16, x, c + 16), acc1);
+            acc0 = i8x16(vals, p2).expand(VectorMask.fromLong(F16, b2)).fma(FloatVector.fromArray(F16, x, c + 32), acc0);
+            acc1 = i8x16(vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
+            p = p3 + Long.bitCount(b3);
+        }
+        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+    }
+
+    private static FloatVector i8x16(byte[] v, int p) {
+        return (FloatVector) ByteVector.fromArray(B16, v, p).convertShape(VectorOperators.B2F, F16, 0);
     }
 
     private float rowF32(int r, float[] x, int xOff) {

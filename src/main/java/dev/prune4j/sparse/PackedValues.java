@@ -8,8 +8,8 @@ import dev.prune4j.tensor.Halfs;
  * {@link #PAD} extra zero entries so vector kernels may read a full vector past the last value.
  */
 final class PackedValues {
-    /** Zero entries after the last value (one 8-lane vector). */
-    static final int PAD = 8;
+    /** Zero entries after the last value (one 16-lane vector: the AVX-512 bitmask kernels read 16). */
+    static final int PAD = 16;
     private static final float[] NO_F = new float[0];
     private static final short[] NO_S = new short[0];
     private static final byte[] NO_B = new byte[0];
