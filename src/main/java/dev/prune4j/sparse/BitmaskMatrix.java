@@ -3,7 +3,6 @@ package dev.prune4j.sparse;
 import dev.prune4j.kernels.Lanes;
 
 import dev.prune4j.kernels.Parallel;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -14,21 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * and the stored values packed row by row. 1/8 byte of index per weight, whatever the sparsity,
  * so it moves the fewest bytes at moderate sparsity (30–80%). The fast matvec expands each mask
  * byte into 8 dense lanes with a table shuffle and one FMA (as Flash-LLM's "load as sparse,
- * compute as dense", Xia et al. 2024). Where vectors have 16 float lanes (AVX-512), F32 and INT8
- * rows instead expand 16 packed values at a time with the Vector API's {@code expand} (one
- * {@code vexpandps} under a mask register), without tables.
+ * compute as dense", Xia et al. 2024). Where vectors have 16 float lanes (AVX-512, {@link Vec16}),
+ * F32 and INT8 rows instead expand 16 packed values at a time with the Vector API's {@code expand},
+ * without tables.
  */
 final class BitmaskMatrix extends AbstractSparseMatrix {
-    /** 16-lane floats and their 16 INT8 sources (the wide kernels). */
-    static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
-    static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
-    /**
-     * Whether the 16-lane {@code expand} kernels run: where the preferred float vector has at least
-     * 16 lanes (there {@code expand} is one instruction; on AVX2 the Vector API emulates it, far
-     * slower than the 8-lane tables), unless {@code -Dprune4j.bitmask.wide=false}.
-     */
-    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.length() >= 16
-            && !"false".equals(System.getProperty("prune4j.bitmask.wide"));
+    private static final VectorSpecies<Float> F16 = Vec16.F;
     final int wordsPerRow;
     /** mask: [rows, wordsPerRow] */
     final long[] mask;
@@ -127,10 +117,10 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
      */
     private float rowDot(int r, float[] x, int xOff) {
         return switch (values.type) {
-            case F32 -> WIDE ? rowF32Wide(r, x, xOff) : rowF32(r, x, xOff);
+            case F32 -> Vec16.WIDE ? rowF32Wide(r, x, xOff) : rowF32(r, x, xOff);
             case BF16 -> rowBf16(r, x, xOff);
             case F16 -> rowF16(r, x, xOff);
-            case INT8 -> WIDE ? rowI8Wide(r, x, xOff) : rowI8(r, x, xOff);
+            case INT8 -> Vec16.WIDE ? rowI8Wide(r, x, xOff) : rowI8(r, x, xOff);
         };
     }
 
@@ -185,18 +175,15 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             int p1 = p + Long.bitCount(b0);
             int p2 = p1 + Long.bitCount(b1);
             int p3 = p2 + Long.bitCount(b2);
-            acc0 = i8x16(vals, p).expand(VectorMask.fromLong(F16, b0)).fma(FloatVector.fromArray(F16, x, c), acc0);
-            acc1 = i8x16(vals, p1).expand(VectorMask.fromLong(F16, b1)).fma(FloatVector.fromArray(F16, x, c + 16), acc1);
-            acc0 = i8x16(vals, p2).expand(VectorMask.fromLong(F16, b2)).fma(FloatVector.fromArray(F16, x, c + 32), acc0);
-            acc1 = i8x16(vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
+            acc0 = Vec16.i8(vals, p).expand(VectorMask.fromLong(F16, b0)).fma(FloatVector.fromArray(F16, x, c), acc0);
+            acc1 = Vec16.i8(vals, p1).expand(VectorMask.fromLong(F16, b1)).fma(FloatVector.fromArray(F16, x, c + 16), acc1);
+            acc0 = Vec16.i8(vals, p2).expand(VectorMask.fromLong(F16, b2)).fma(FloatVector.fromArray(F16, x, c + 32), acc0);
+            acc1 = Vec16.i8(vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
             p = p3 + Long.bitCount(b3);
         }
         return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
     }
 
-    private static FloatVector i8x16(byte[] v, int p) {
-        return (FloatVector) ByteVector.fromArray(B16, v, p).convertShape(VectorOperators.B2F, F16, 0);
-    }
 
     private float rowF32(int r, float[] x, int xOff) {
         PackedValues v = values;

@@ -5,6 +5,7 @@ import dev.prune4j.kernels.Lanes;
 import dev.prune4j.core.BadInputException;
 import dev.prune4j.kernels.Parallel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -264,6 +265,10 @@ final class NofMMatrix extends AbstractSparseMatrix {
      */
     private void matvec24Select(float[] x, int xOff, float[] y, int yOff) {
         int full = cols & ~15;
+        if (Vec16.WIDE) {
+            matvec24Wide(x, xOff, y, yOff, full);
+            return;
+        }
         int[] xs = selectLayout(x, xOff, full);
         boolean int8 = values.type == ValueType.INT8;
         Parallel.forRange(rows, 8, streamNanos(bytes()), (r0, r1) -> {
@@ -283,6 +288,85 @@ final class NofMMatrix extends AbstractSparseMatrix {
                 y[yOff + r] = s * values.scale(r);
             }
         });
+    }
+
+    /**
+     * 2:4 on 16-lane machines ({@link Vec16}): per 16 columns and row, the row's 8 stored values are
+     * expanded to their columns under the mask of its two index bytes (one table lookup each, then
+     * {@code expand}) and multiplied by 16 inputs read as they are; four interleaved rows share the
+     * input load. No permutes and no input re-layout. The rows stored row by row (after the last
+     * block of four) take the 8-lane path.
+     */
+    private void matvec24Wide(float[] x, int xOff, float[] y, int yOff, int full) {
+        boolean int8 = values.type == ValueType.INT8;
+        Parallel.forRange(rows, 8, streamNanos(bytes()), (r0, r1) -> {
+            int r = r0;
+            int blockEnd = Math.min(r1, blockedRows); // r0 is a multiple of 8, so blocks are whole
+            if (int8) {
+                for (; r + 3 < blockEnd; r += 4) {
+                    rows4Wide24I8(r, full, x, xOff, y, yOff);
+                }
+            } else {
+                for (; r + 3 < blockEnd; r += 4) {
+                    rows4Wide24F32(r, full, x, xOff, y, yOff);
+                }
+            }
+            for (; r < r1; r++) {
+                y[yOff + r] = rowDot24(r, x, xOff) * values.scale(r);
+            }
+        });
+    }
+
+    /** Rows r … r + 3 (an interleaved block) on 16 lanes, F32 values. */
+    void rows4Wide24F32(int r, int full, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        byte[] ix = idx;
+        int vb = r * perRow;
+        int ib = r * idxStride;
+        FloatVector a0 = FloatVector.zero(Vec16.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int blocks = full >>> 4;
+        for (int j = 0; j < blocks; j++) {
+            FloatVector xv = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j);
+            int p = vb + 32 * j;
+            int q = ib + 8 * j;
+            a0 = FloatVector.fromArray(Vec16.F, v, p).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q], ix[q + 1]))).fma(xv, a0);
+            a1 = FloatVector.fromArray(Vec16.F, v, p + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 2], ix[q + 3]))).fma(xv, a1);
+            a2 = FloatVector.fromArray(Vec16.F, v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
+            a3 = FloatVector.fromArray(Vec16.F, v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
+        }
+        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
+        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
+    }
+
+    /** As {@link #rows4Wide24F32} with INT8 values (the row scale applied at the end). */
+    void rows4Wide24I8(int r, int full, float[] x, int xOff, float[] y, int yOff) {
+        byte[] v = values.i8;
+        byte[] ix = idx;
+        int vb = r * perRow;
+        int ib = r * idxStride;
+        FloatVector a0 = FloatVector.zero(Vec16.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int blocks = full >>> 4;
+        for (int j = 0; j < blocks; j++) {
+            FloatVector xv = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j);
+            int p = vb + 32 * j;
+            int q = ib + 8 * j;
+            a0 = Vec16.i8(v, p).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q], ix[q + 1]))).fma(xv, a0);
+            a1 = Vec16.i8(v, p + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 2], ix[q + 3]))).fma(xv, a1);
+            a2 = Vec16.i8(v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
+            a3 = Vec16.i8(v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
+        }
+        y[yOff + r] = (Lanes.sum(a0) + tail24(r, full, x, xOff)) * values.scale(r);
+        y[yOff + r + 1] = (Lanes.sum(a1) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
+        y[yOff + r + 2] = (Lanes.sum(a2) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
+        y[yOff + r + 3] = (Lanes.sum(a3) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
     }
 
     /** x[xOff …] as int bits, per 16 columns in the order [c0–3, c8–11, c4–7, c12–15] ([full]). */

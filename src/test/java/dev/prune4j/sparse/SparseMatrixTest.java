@@ -291,6 +291,46 @@ class SparseMatrixTest {
         }
     }
 
+    /**
+     * The 16-lane 2:4 row-block kernels (used where vectors have 16 float lanes), called directly so
+     * that they are checked on every machine: against the double-precision product of the stored
+     * values, F32 and INT8 (scaled), a width with and without a scalar tail.
+     */
+    @Test
+    void twoFourSixteenLaneKernelsMatchTheReference() {
+        for (int cols : new int[] {64, 4 * 51}) {
+            int rows = 8;
+            Rng rng = new Rng(cols + 1);
+            float[] w = new float[rows * cols];
+            rng.fillUniform(w, -1, 1);
+            for (int g = 0; g < w.length; g += 4) { // exactly 2 of 4, at random positions; some groups keep one
+                int a = rng.nextInt(4);
+                int b = (a + 1 + rng.nextInt(3)) % 4;
+                w[g + a] = 0f;
+                w[g + b] = 0f;
+                if (rng.nextInt(5) == 0) { // a third zero: neither a nor b
+                    int c = (a + 1) % 4 == b ? (a + 2) % 4 : (a + 1) % 4;
+                    w[g + c] = 0f;
+                }
+            }
+            float[] x = new float[cols + 5];
+            rng.fillUniform(x, -1, 1);
+            for (ValueType t : new ValueType[] {ValueType.F32, ValueType.INT8}) {
+                NofMMatrix nm = (NofMMatrix) SparseMatrices.pack(w, rows, cols, SparseSpec.nOfM(2, 4, t));
+                float[] d = nm.toDense();
+                float[] y = new float[rows + 2];
+                for (int r = 0; r < rows; r += 4) {
+                    if (t == ValueType.F32) {
+                        nm.rows4Wide24F32(r, cols & ~15, x, 5, y, 2);
+                    } else {
+                        nm.rows4Wide24I8(r, cols & ~15, x, 5, y, 2);
+                    }
+                }
+                assertMatvec(d, rows, cols, x, 5, y, 2, "2:4 wide " + t + " cols " + cols);
+            }
+        }
+    }
+
     @Test
     void maskDecidesWhatIsKeptEvenForZeroValues() {
         int rows = 9;

@@ -1,0 +1,47 @@
+package dev.prune4j.sparse;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * 16-lane (512-bit) helpers of the sparse kernels for machines whose vectors have 16 float lanes
+ * (AVX-512): there the Vector API's {@code expand} is one {@code vexpandps} under a mask register,
+ * which places packed values at their dense positions without tables (on AVX2 it is emulated, far
+ * slower than the 8-lane tables of {@link Vec8}).
+ */
+final class Vec16 {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    /**
+     * Whether the 16-lane kernels run: where the preferred float vector has at least 16 lanes,
+     * unless {@code -Dprune4j.sparse.wide=false}.
+     */
+    static final boolean WIDE = FloatVector.SPECIES_PREFERRED.length() >= 16
+            && !"false".equals(System.getProperty("prune4j.sparse.wide"));
+    /**
+     * 2:4 index byte b (positions i0, i1 of one group of four and i2, i3 of the next, 2 bits each)
+     * as the 8-bit mask of the columns it keeps: bits i0, i1, 4 + i2, 4 + i3 ([256]).
+     */
+    static final int[] MASK24 = new int[256];
+
+    static {
+        for (int b = 0; b < 256; b++) {
+            MASK24[b] = 1 << (b & 3) | 1 << (b >>> 2 & 3) | 1 << (4 + (b >>> 4 & 3)) | 1 << (4 + (b >>> 6 & 3));
+        }
+    }
+
+    private Vec16() {
+    }
+
+    /** 16 INT8 values as floats (unscaled). */
+    static FloatVector i8(byte[] v, int p) {
+        return (FloatVector) ByteVector.fromArray(B, v, p).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The 16-column mask of two 2:4 index bytes (columns 0–7 from b0, 8–15 from b1). */
+    static long mask24(byte b0, byte b1) {
+        return MASK24[b0 & 0xFF] | (long) MASK24[b1 & 0xFF] << 8;
+    }
+}
