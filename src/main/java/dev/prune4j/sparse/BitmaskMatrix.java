@@ -103,11 +103,72 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
 
     @Override
     void matvecFast(float[] x, int xOff, float[] y, int yOff) {
+        boolean rows4 = Vec16.WIDE && values.type == ValueType.F32;
         Parallel.forRange(rows, 8, streamNanos(bytes()), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
+            int r = r0;
+            if (rows4) {
+                for (; r + 3 < r1; r += 4) {
+                    rows4F32Wide(r, x, xOff, y, yOff);
+                }
+            }
+            for (; r < r1; r++) {
                 y[yOff + r] = rowDot(r, x, xOff) * values.scale(r);
             }
         });
+    }
+
+    /**
+     * Rows r … r + 3 of an F32 matrix on 16 lanes, into y[yOff + r …]: as {@link #rowF32Wide}, with
+     * the four rows' value streams read side by side and one x load shared by four FMAs. Four
+     * streams instead of one is what counts: on a Sapphire Rapids-class Xeon (2 vCPUs) one row at a
+     * time streamed 50 %-sparse 4096² weights at 2.1 ms against 1.6 ms for four rows, whose
+     * in-cache cost is about the same (the memory time added to the compute time, as if each row's
+     * misses waited for its own arithmetic; more streams overlap them).
+     */
+    void rows4F32Wide(int r, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        long[] mk = mask;
+        int wpr = wordsPerRow;
+        int m0 = r * wpr;
+        int m1 = m0 + wpr;
+        int m2 = m1 + wpr;
+        int m3 = m2 + wpr;
+        int p0 = rowStart[r];
+        int p1 = rowStart[r + 1];
+        int p2 = rowStart[r + 2];
+        int p3 = rowStart[r + 3];
+        FloatVector a0 = FloatVector.zero(F16);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        int words = cols >>> 6;
+        for (int wi = 0; wi < words; wi++) {
+            long w0 = mk[m0 + wi];
+            long w1 = mk[m1 + wi];
+            long w2 = mk[m2 + wi];
+            long w3 = mk[m3 + wi];
+            int c = xOff + (wi << 6);
+            for (int k = 0; k < 64; k += 16) { // four 16-bit quarters of each word (unrolled by C2)
+                FloatVector xv = FloatVector.fromArray(F16, x, c + k);
+                long b0 = w0 >>> k & 0xFFFF;
+                long b1 = w1 >>> k & 0xFFFF;
+                long b2 = w2 >>> k & 0xFFFF;
+                long b3 = w3 >>> k & 0xFFFF;
+                a0 = FloatVector.fromArray(F16, v, p0).expand(VectorMask.fromLong(F16, b0)).fma(xv, a0);
+                a1 = FloatVector.fromArray(F16, v, p1).expand(VectorMask.fromLong(F16, b1)).fma(xv, a1);
+                a2 = FloatVector.fromArray(F16, v, p2).expand(VectorMask.fromLong(F16, b2)).fma(xv, a2);
+                a3 = FloatVector.fromArray(F16, v, p3).expand(VectorMask.fromLong(F16, b3)).fma(xv, a3);
+                p0 += Long.bitCount(b0);
+                p1 += Long.bitCount(b1);
+                p2 += Long.bitCount(b2);
+                p3 += Long.bitCount(b3);
+            }
+        }
+        int c = words << 6;
+        y[yOff + r] = Lanes.sum(a0) + tail(m0, p0, c, x, xOff);
+        y[yOff + r + 1] = Lanes.sum(a1) + tail(m1, p1, c, x, xOff);
+        y[yOff + r + 2] = Lanes.sum(a2) + tail(m2, p2, c, x, xOff);
+        y[yOff + r + 3] = Lanes.sum(a3) + tail(m3, p3, c, x, xOff);
     }
 
     /**

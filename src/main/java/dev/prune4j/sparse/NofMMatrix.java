@@ -294,8 +294,9 @@ final class NofMMatrix extends AbstractSparseMatrix {
      * 2:4 on 16-lane machines ({@link Vec16}): per 16 columns and row, the row's 8 stored values are
      * expanded to their columns under the mask of its two index bytes (one table lookup each, then
      * {@code expand}) and multiplied by 16 inputs read as they are; four interleaved rows share the
-     * input load. No permutes and no input re-layout. The rows stored row by row (after the last
-     * block of four) take the 8-lane path.
+     * input load, and F32 runs two blocks of four at once ({@link #rows8Wide24F32}). No permutes
+     * and no input re-layout. The rows stored row by row (after the last block of four) take the
+     * 8-lane path.
      */
     private void matvec24Wide(float[] x, int xOff, float[] y, int yOff, int full) {
         boolean int8 = values.type == ValueType.INT8;
@@ -307,6 +308,9 @@ final class NofMMatrix extends AbstractSparseMatrix {
                     rows4Wide24I8(r, full, x, xOff, y, yOff);
                 }
             } else {
+                for (; r + 7 < blockEnd; r += 8) {
+                    rows8Wide24F32(r, full, x, xOff, y, yOff);
+                }
                 for (; r + 3 < blockEnd; r += 4) {
                     rows4Wide24F32(r, full, x, xOff, y, yOff);
                 }
@@ -341,6 +345,54 @@ final class NofMMatrix extends AbstractSparseMatrix {
         y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
         y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
         y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
+    }
+
+    /**
+     * Rows r … r + 7 (two interleaved blocks, F32) on 16 lanes: {@link #rows4Wide24F32} on both
+     * blocks in one loop, so two value streams are read side by side. On a Sapphire Rapids-class
+     * Xeon (2 vCPUs, 4096² weights streamed from memory) one block at a time took 2.3–2.4 ms, two
+     * 1.7–1.8 ms (dense 2.2–2.3 ms): with one stream per thread the memory time added to the
+     * compute time instead of overlapping it.
+     */
+    void rows8Wide24F32(int r, int full, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        byte[] ix = idx;
+        int va = r * perRow;
+        int vb = va + 4 * perRow;
+        int ia = r * idxStride;
+        int ib = ia + 4 * idxStride;
+        FloatVector a0 = FloatVector.zero(Vec16.F);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        int blocks = full >>> 4;
+        for (int j = 0; j < blocks; j++) {
+            FloatVector xv = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j);
+            int p = va + 32 * j;
+            int q = ia + 8 * j;
+            int pb = vb + 32 * j;
+            int qb = ib + 8 * j;
+            a0 = FloatVector.fromArray(Vec16.F, v, p).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q], ix[q + 1]))).fma(xv, a0);
+            a1 = FloatVector.fromArray(Vec16.F, v, p + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 2], ix[q + 3]))).fma(xv, a1);
+            a2 = FloatVector.fromArray(Vec16.F, v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
+            a3 = FloatVector.fromArray(Vec16.F, v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
+            a4 = FloatVector.fromArray(Vec16.F, v, pb).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb], ix[qb + 1]))).fma(xv, a4);
+            a5 = FloatVector.fromArray(Vec16.F, v, pb + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 2], ix[qb + 3]))).fma(xv, a5);
+            a6 = FloatVector.fromArray(Vec16.F, v, pb + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 4], ix[qb + 5]))).fma(xv, a6);
+            a7 = FloatVector.fromArray(Vec16.F, v, pb + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 6], ix[qb + 7]))).fma(xv, a7);
+        }
+        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
+        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
+        y[yOff + r + 4] = Lanes.sum(a4) + tail24(r + 4, full, x, xOff);
+        y[yOff + r + 5] = Lanes.sum(a5) + tail24(r + 5, full, x, xOff);
+        y[yOff + r + 6] = Lanes.sum(a6) + tail24(r + 6, full, x, xOff);
+        y[yOff + r + 7] = Lanes.sum(a7) + tail24(r + 7, full, x, xOff);
     }
 
     /** As {@link #rows4Wide24F32} with INT8 values (the row scale applied at the end). */

@@ -287,6 +287,23 @@ class SparseMatrixTest {
                     float got = t == ValueType.F32 ? b.rowF32Wide(r, x, 3) : b.rowI8Wide(r, x, 3);
                     assertEquals(ref, got, (cols + 1) * EPS * abs * 1.01 + 1e-6, t + " cols " + cols + " row " + r);
                 }
+                if (t == ValueType.F32) { // the four-row kernel, over the blocks of four
+                    float[] y4 = new float[rows + 1];
+                    for (int r = 0; r + 3 < rows; r += 4) {
+                        b.rows4F32Wide(r, x, 3, y4, 1);
+                    }
+                    for (int r = 0; r < (rows & ~3); r++) {
+                        int n = b.row(r, ci, cv);
+                        double ref = 0;
+                        double abs = 0;
+                        for (int i = 0; i < n; i++) {
+                            double p = (double) cv[i] * x[3 + ci[i]];
+                            ref += p;
+                            abs += Math.abs(p);
+                        }
+                        assertEquals(ref, y4[1 + r], (cols + 1) * EPS * abs * 1.01 + 1e-6, "rows4 cols " + cols + " row " + r);
+                    }
+                }
             }
         }
     }
@@ -299,7 +316,7 @@ class SparseMatrixTest {
     @Test
     void twoFourSixteenLaneKernelsMatchTheReference() {
         for (int cols : new int[] {64, 4 * 51}) {
-            int rows = 8;
+            int rows = 12;
             Rng rng = new Rng(cols + 1);
             float[] w = new float[rows * cols];
             rng.fillUniform(w, -1, 1);
@@ -327,6 +344,12 @@ class SparseMatrixTest {
                     }
                 }
                 assertMatvec(d, rows, cols, x, 5, y, 2, "2:4 wide " + t + " cols " + cols);
+                if (t == ValueType.F32) { // two blocks at once: rows 0–7, then the last block of four alone
+                    float[] y8 = new float[rows + 2];
+                    nm.rows8Wide24F32(0, cols & ~15, x, 5, y8, 2);
+                    nm.rows4Wide24F32(8, cols & ~15, x, 5, y8, 2);
+                    assertMatvec(d, rows, cols, x, 5, y8, 2, "2:4 wide, eight rows, cols " + cols);
+                }
             }
         }
     }
