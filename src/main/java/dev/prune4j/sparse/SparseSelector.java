@@ -35,8 +35,10 @@ public final class SparseSelector {
      * 4: warm-up until the JIT is quiet, candidates timed together (median of interleaved rounds),
      * keys name the pattern (version 3 timed 2:4 kernels before C2 had compiled them, up to 14×
      * too slow, and let a 2:4 model's bitmask timings stand for an unstructured one's).
+     * 5: cold copies exceed twice the L3 whatever its size ({@link #coldCopies}; version 4 capped
+     * them at 8 and timed layers hot on a 300 MiB L3).
      */
-    private static final int CACHE_VERSION = 4;
+    private static final int CACHE_VERSION = 5;
     /**
      * With dense allowed, a sparse packing must take at most this fraction of dense's time: a 7%
      * calibration margin turned into 0.83× end to end on the shared 2-core machine (docs/PERFORMANCE.md).
@@ -213,7 +215,7 @@ public final class SparseSelector {
         for (int c = 0; c < n; c++) {
             SparseSpec spec = specs.get(c);
             SparseMatrix first = SparseMatrices.pack(w, rows, cols, spec);
-            int copies = (int) Math.max(1, Math.min(8, (2 * l3Bytes + first.bytes() - 1) / first.bytes()));
+            int copies = coldCopies(first.bytes(), 2 * l3Bytes, freeHeapBytes() / (2L * n));
             SparseMatrix[] ms = new SparseMatrix[copies];
             ms[0] = first;
             for (int i = 1; i < copies; i++) {
@@ -254,6 +256,26 @@ public final class SparseSelector {
             median[c] = t[c][ROUNDS / 2];
         }
         return median;
+    }
+
+    /**
+     * How many copies of a packed layer of {@code bytes} make its products cold: enough to exceed
+     * {@code coldBytes} (twice the L3 cache) together, at most {@code budget} bytes in all (at least
+     * one copy) and at most 256. The count was capped at 8 until 2026-12-07: on a Xeon with a
+     * 300 MiB L3, 8 copies of a 2048² layer (134 MB) stayed in the cache, and the calibration timed
+     * the kernels hot (dense at ≈ 50 GB/s, the sparse kernels bound by their arithmetic).
+     */
+    static int coldCopies(long bytes, long coldBytes, long budget) {
+        long b = Math.max(1, bytes);
+        long wanted = (coldBytes + b - 1) / b;
+        long affordable = Math.max(1, budget / b);
+        return (int) Math.max(1, Math.min(256, Math.min(wanted, affordable)));
+    }
+
+    /** Heap bytes not yet in use (maximum heap minus what is allocated and live or not yet collected). */
+    private static long freeHeapBytes() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     }
 
     private static void run(SparseMatrix s, int m, float[] x, float[] y) {

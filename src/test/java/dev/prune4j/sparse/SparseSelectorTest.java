@@ -18,6 +18,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparseSelectorTest {
+    /**
+     * Cold calibration copies: enough to exceed twice the L3 together however large the cache
+     * (a 300 MiB L3 with 16 MiB layers needs 38, where a fixed cap of 8 had timed them hot), within
+     * the memory budget, never none.
+     */
+    @Test
+    void coldCopiesExceedTwiceTheCacheWithinTheBudget() {
+        long mib = 1L << 20;
+        assertEquals(38, SparseSelector.coldCopies(16 * mib, 600 * mib, 8192 * mib));
+        assertEquals(4, SparseSelector.coldCopies(16 * mib, 64 * mib, 8192 * mib)); // 32 MiB L3
+        assertEquals(10, SparseSelector.coldCopies(16 * mib, 600 * mib, 160 * mib)); // the budget binds
+        assertEquals(1, SparseSelector.coldCopies(700 * mib, 600 * mib, 8192 * mib)); // one copy is already cold
+        assertEquals(1, SparseSelector.coldCopies(16 * mib, 600 * mib, 0)); // no budget: still one copy
+        assertEquals(256, SparseSelector.coldCopies(1000, 600 * mib, 8192 * mib)); // tiny layers: at most 256
+    }
+
     @Test
     void patternStatsCountWhatTheyName() {
         // one row of 16: group 0..3 keeps 2, 4..7 keeps 2, 8..15 all zero
