@@ -27,8 +27,9 @@ public final class Lanes {
 
     /**
      * The sum of the lanes, in a fixed order: halves are added until four lanes are left, then
-     * (l0 + l2) + (l1 + l3); for 8 lanes ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7)). Kept tiny so
-     * that C2 inlines it into the kernels' loops (the vectors would be boxed at a call).
+     * (l0 + l2) + (l1 + l3); for 8 lanes ((v0+v4)+(v2+v6)) + ((v1+v5)+(v3+v7)). Hot kernels use
+     * {@link #sumStored} instead: on 16 lanes this method calls one that C2 may leave out of
+     * line, and a vector passed to a call must be boxed.
      */
     public static float sum(FloatVector v) {
         return v.length() == 8 ? sum8(v) : sumOther(v);
@@ -61,6 +62,55 @@ public final class Lanes {
             s += v.lane(i);
         }
         return s;
+    }
+
+    /**
+     * {@link #sum(FloatVector)} of a vector of {@code n} lanes that the caller stored into
+     * {@code t[0 … n)} with {@code intoArray}: the same fixed order, so the same bits. Kernels
+     * use this form at the end of their loops because no vector is passed to a method: where
+     * {@link #sum(FloatVector)} was not fully inlined (on 16 lanes it calls a method that C2
+     * often leaves out of line), the accumulators had to exist as Java objects, and C2 then
+     * sometimes boxed them in every iteration of the loop. Measured on a Sapphire Rapids-class
+     * Xeon: once a JVM had run the format calibration, the bitmask decode kernel took 0.62–1.16
+     * ms for 50 %-sparse 2048² weights from memory, and the same loop ending in this method
+     * 0.41–0.50 ms (docs/PERFORMANCE.md, "Kernels that slow down in a used JVM").
+     */
+    public static float sumStored(float[] t, int n) {
+        switch (n) {
+            case 16 -> {
+                float u0 = t[0] + t[8];
+                float u1 = t[1] + t[9];
+                float u2 = t[2] + t[10];
+                float u3 = t[3] + t[11];
+                float u4 = t[4] + t[12];
+                float u5 = t[5] + t[13];
+                float u6 = t[6] + t[14];
+                float u7 = t[7] + t[15];
+                return tree8(u0, u1, u2, u3, u4, u5, u6, u7);
+            }
+            case 8 -> {
+                return tree8(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]);
+            }
+            case 4 -> {
+                return (t[0] + t[2]) + (t[1] + t[3]);
+            }
+            default -> {
+                float s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += t[i];
+                }
+                return s;
+            }
+        }
+    }
+
+    /** sum8's order on scalars: h_j = l_j + l_(j+4), then (h0 + h2) + (h1 + h3). */
+    private static float tree8(float l0, float l1, float l2, float l3, float l4, float l5, float l6, float l7) {
+        float h0 = l0 + l4;
+        float h1 = l1 + l5;
+        float h2 = l2 + l6;
+        float h3 = l3 + l7;
+        return (h0 + h2) + (h1 + h3);
     }
 
     /** The sum of the lanes in the same fixed order as {@link #sum(FloatVector)} (4 lanes: (l0 + l2) + (l1 + l3)). */

@@ -31,6 +31,7 @@ final class Matvec {
 
     static void rows(int r0, int r1, int k, float[] w, int wOff, int ldw, float[] x, int xOff, float[] y, int yOff) {
         int kv = S.loopBound(k);
+        float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
         int r = r0;
         for (; r + ROWS - 1 < r1; r += ROWS) {
             int w0 = wOff + r * ldw;
@@ -49,10 +50,14 @@ final class Matvec {
                 s2 = FloatVector.fromArray(S, w, w2 + p).fma(xv, s2);
                 s3 = FloatVector.fromArray(S, w, w3 + p).fma(xv, s3);
             }
-            float t0 = Lanes.sum(s0);
-            float t1 = Lanes.sum(s1);
-            float t2 = Lanes.sum(s2);
-            float t3 = Lanes.sum(s3);
+            s0.intoArray(lt, 0);
+            float t0 = Lanes.sumStored(lt, L);
+            s1.intoArray(lt, 0);
+            float t1 = Lanes.sumStored(lt, L);
+            s2.intoArray(lt, 0);
+            float t2 = Lanes.sumStored(lt, L);
+            s3.intoArray(lt, 0);
+            float t3 = Lanes.sumStored(lt, L);
             for (; p < k; p++) {
                 float xp = x[xOff + p];
                 t0 += w[w0 + p] * xp;

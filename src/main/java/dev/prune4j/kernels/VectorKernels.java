@@ -83,6 +83,7 @@ public class VectorKernels extends ScalarKernels {
     static float dotV(int n, float[] a, int aOff, float[] b, int bOff) {
         int nv = S.loopBound(n);
         FloatVector acc0 = FloatVector.zero(S);
+        float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(S);
         int i = 0;
         for (; i + L < nv; i += 2 * L) {
@@ -92,7 +93,8 @@ public class VectorKernels extends ScalarKernels {
         for (; i < nv; i += L) {
             acc0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc0);
         }
-        float s = Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        float s = Lanes.sumStored(lt, L);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -107,13 +109,15 @@ public class VectorKernels extends ScalarKernels {
             float mx = max(cols, x, o);
             // exp in lanes (≈ 1 ns per element here, against ≈ 10 ns for Math.exp one at a time)
             FloatVector acc = FloatVector.zero(S);
+            float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
             int j = 0;
             for (; j < jv; j += L) {
                 FloatVector e = Lanes.exp(FloatVector.fromArray(S, x, o + j).sub(mx));
                 e.intoArray(x, o + j);
                 acc = acc.add(e);
             }
-            float s = Lanes.sum(acc);
+            acc.intoArray(lt, 0);
+            float s = Lanes.sumStored(lt, L);
             for (; j < cols; j++) {
                 float e = (float) Math.exp(x[o + j] - mx);
                 x[o + j] = e;
@@ -149,12 +153,14 @@ public class VectorKernels extends ScalarKernels {
             float mean = sum(cols, x, xo) / cols;
             int jv = S.loopBound(cols);
             FloatVector acc = FloatVector.zero(S);
+            float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
             int j = 0;
             for (; j < jv; j += L) {
                 FloatVector d = FloatVector.fromArray(S, x, xo + j).sub(mean);
                 acc = d.fma(d, acc);
             }
-            float var = Lanes.sum(acc);
+            acc.intoArray(lt, 0);
+            float var = Lanes.sumStored(lt, L);
             for (; j < cols; j++) {
                 float d = x[xo + j] - mean;
                 var += d * d;
@@ -272,10 +278,12 @@ public class VectorKernels extends ScalarKernels {
         int i = 0;
         int nv = S.loopBound(n);
         FloatVector acc = FloatVector.zero(S);
+        float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
         for (; i < nv; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }
-        float s = Lanes.sum(acc);
+        acc.intoArray(lt, 0);
+        float s = Lanes.sumStored(lt, L);
         for (; i < n; i++) {
             s += x[off + i];
         }

@@ -138,6 +138,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int p2 = rowStart[r + 2];
         int p3 = rowStart[r + 3];
         FloatVector a0 = FloatVector.zero(F16);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -165,10 +166,14 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             }
         }
         int c = words << 6;
-        y[yOff + r] = Lanes.sum(a0) + tail(m0, p0, c, x, xOff);
-        y[yOff + r + 1] = Lanes.sum(a1) + tail(m1, p1, c, x, xOff);
-        y[yOff + r + 2] = Lanes.sum(a2) + tail(m2, p2, c, x, xOff);
-        y[yOff + r + 3] = Lanes.sum(a3) + tail(m3, p3, c, x, xOff);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored(lt, 16) + tail(m0, p0, c, x, xOff);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail(m1, p1, c, x, xOff);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail(m2, p2, c, x, xOff);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail(m3, p3, c, x, xOff);
     }
 
     /**
@@ -196,6 +201,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(F16);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(F16);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) {
@@ -214,7 +220,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc1 = FloatVector.fromArray(F16, vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
             p = p3 + Long.bitCount(b3);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 16) + tail(mo, p, words << 6, x, xOff);
     }
 
     /** INT8 row as {@link #rowF32Wide}: 16 bytes widened to 16 floats, then expanded (scale applied by the caller). */
@@ -224,6 +231,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(F16);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(F16);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) {
@@ -242,7 +250,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc1 = Vec16.i8(vals, p3).expand(VectorMask.fromLong(F16, b3)).fma(FloatVector.fromArray(F16, x, c + 48), acc1);
             p = p3 + Long.bitCount(b3);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 16) + tail(mo, p, words << 6, x, xOff);
     }
 
 
@@ -253,6 +262,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled
@@ -267,7 +277,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 p = p1 + Integer.bitCount(b1);
             }
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail(mo, p, words << 6, x, xOff);
     }
 
     private float rowBf16(int r, float[] x, int xOff) {
@@ -276,6 +287,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         long[] mk = mask;
         int blocks = cols >>> 4;
@@ -290,7 +302,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, blocks << 4, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowF16(int r, float[] x, int xOff) {
@@ -299,6 +312,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         long[] mk = mask;
         int blocks = cols >>> 4;
@@ -313,7 +327,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + 16 * j + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, blocks << 4, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail(mo, p, blocks << 4, x, xOff);
     }
 
     private float rowI8(int r, float[] x, int xOff) {
@@ -323,6 +338,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int mo = r * wordsPerRow;
         int p = rowStart[r];
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled
@@ -337,7 +353,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 p = p1 + Integer.bitCount(b1);
             }
         }
-        return Lanes.sum(acc0.add(acc1)) + tail(mo, p, words << 6, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail(mo, p, words << 6, x, xOff);
     }
 
     /** The columns from c on (fewer than 16), in scalar. */

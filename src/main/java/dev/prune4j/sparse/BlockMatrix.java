@@ -146,6 +146,7 @@ final class BlockMatrix extends AbstractSparseMatrix {
     private float blocksF32(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -154,12 +155,14 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 
     private float blocksBf16(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -168,12 +171,14 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 
     private float blocksF16(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -182,12 +187,14 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 
     private float blocksI8(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -196,6 +203,7 @@ final class BlockMatrix extends AbstractSparseMatrix {
         if (b < end) {
             acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
         }
-        return Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 }

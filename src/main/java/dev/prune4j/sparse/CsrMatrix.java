@@ -141,6 +141,7 @@ final class CsrMatrix extends AbstractSparseMatrix {
     private static void dot2F32(int a0, int a1, int b0, int b1, float[] v, short[] c, float[] x, int xOff, int[] lanes,
                                 float[] y, int ya, int yb) {
         FloatVector accA0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector accA1 = accA0;
         FloatVector accB0 = accA0;
         FloatVector accB1 = accA0;
@@ -161,8 +162,10 @@ final class CsrMatrix extends AbstractSparseMatrix {
             accB0 = FloatVector.fromArray(Vec8.F, v, pb).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 16), accB0);
             accB1 = FloatVector.fromArray(Vec8.F, v, pb + 8).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 24), accB1);
         }
-        y[ya] = Lanes.sum(accA0.add(accA1)) + dotF32(pa, a1, v, c, x, xOff, lanes);
-        y[yb] = Lanes.sum(accB0.add(accB1)) + dotF32(pb, b1, v, c, x, xOff, lanes);
+        accA0.add(accA1).intoArray(lt, 0);
+        y[ya] = Lanes.sumStored(lt, 8) + dotF32(pa, a1, v, c, x, xOff, lanes);
+        accB0.add(accB1).intoArray(lt, 0);
+        y[yb] = Lanes.sumStored(lt, 8) + dotF32(pb, b1, v, c, x, xOff, lanes);
     }
 
     /**
@@ -172,6 +175,7 @@ final class CsrMatrix extends AbstractSparseMatrix {
      */
     private static float dotF32(int p0, int p1, float[] v, short[] c, float[] x, int xOff, int[] lanes) {
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int p = p0;
         for (; p + 15 < p1; p += 16) {
@@ -182,7 +186,8 @@ final class CsrMatrix extends AbstractSparseMatrix {
             acc0 = FloatVector.fromArray(Vec8.F, v, p).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 0), acc0);
             acc1 = FloatVector.fromArray(Vec8.F, v, p + 8).fma(FloatVector.fromArray(Vec8.F, x, xOff, lanes, 8), acc1);
         }
-        float s = Lanes.sum(acc0.add(acc1));
+        acc0.add(acc1).intoArray(lt, 0);
+        float s = Lanes.sumStored(lt, 8);
         for (; p < p1; p++) {
             s += v[p] * x[xOff + (c[p] & 0xFFFF)];
         }

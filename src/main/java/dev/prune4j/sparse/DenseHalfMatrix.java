@@ -136,6 +136,7 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
      */
     private void rowsBf16(int r0, int r1, float[] x, int xOff, float[] xe, float[] xo, float[] y, int yOff) {
         int full = cols & ~15;
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         int r = r0;
         for (; r + 3 < r1; r += 4) {
             int w0 = r * cols;
@@ -158,10 +159,14 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
                 s2 = even(p2).fma(ev, odd(p2).fma(od, s2));
                 s3 = even(p3).fma(ev, odd(p3).fma(od, s3));
             }
-            y[yOff + r] = Lanes.sum(s0) + tail(w0, full, x, xOff);
-            y[yOff + r + 1] = Lanes.sum(s1) + tail(w1, full, x, xOff);
-            y[yOff + r + 2] = Lanes.sum(s2) + tail(w2, full, x, xOff);
-            y[yOff + r + 3] = Lanes.sum(s3) + tail(w3, full, x, xOff);
+            s0.intoArray(lt, 0);
+            y[yOff + r] = Lanes.sumStored(lt, 8) + tail(w0, full, x, xOff);
+            s1.intoArray(lt, 0);
+            y[yOff + r + 1] = Lanes.sumStored(lt, 8) + tail(w1, full, x, xOff);
+            s2.intoArray(lt, 0);
+            y[yOff + r + 2] = Lanes.sumStored(lt, 8) + tail(w2, full, x, xOff);
+            s3.intoArray(lt, 0);
+            y[yOff + r + 3] = Lanes.sumStored(lt, 8) + tail(w3, full, x, xOff);
         }
         for (; r < r1; r++) {
             int w0 = r * cols;
@@ -171,7 +176,8 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
                 s0 = even(p0).fma(FloatVector.fromArray(Vec8.F, xe, c >> 1),
                         odd(p0).fma(FloatVector.fromArray(Vec8.F, xo, c >> 1), s0));
             }
-            y[yOff + r] = Lanes.sum(s0) + tail(w0, full, x, xOff);
+            s0.intoArray(lt, 0);
+            y[yOff + r] = Lanes.sumStored(lt, 8) + tail(w0, full, x, xOff);
         }
     }
 
@@ -190,6 +196,7 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
 
     private void rowsF16(int r0, int r1, float[] x, int xOff, float[] y, int yOff) {
         int full = cols & ~7;
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         for (int r = r0; r < r1; r++) {
             int w0 = r * cols;
             FloatVector s0 = FloatVector.zero(Vec8.F);
@@ -197,7 +204,8 @@ final class DenseHalfMatrix extends AbstractSparseMatrix {
             for (; c < full; c += 8) {
                 s0 = Vec8.f16(w, w0 + c).fma(FloatVector.fromArray(Vec8.F, x, xOff + c), s0);
             }
-            y[yOff + r] = Lanes.sum(s0) + tail(w0, c, x, xOff);
+            s0.intoArray(lt, 0);
+            y[yOff + r] = Lanes.sumStored(lt, 8) + tail(w0, c, x, xOff);
         }
     }
 

@@ -328,6 +328,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec16.F);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -341,10 +342,14 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = FloatVector.fromArray(Vec16.F, v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
             a3 = FloatVector.fromArray(Vec16.F, v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
         }
-        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
-        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
-        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
-        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored(lt, 16) + tail24(r, full, x, xOff);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail24(r + 1, full, x, xOff);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail24(r + 2, full, x, xOff);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail24(r + 3, full, x, xOff);
     }
 
     /**
@@ -362,6 +367,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ia = r * idxStride;
         int ib = ia + 4 * idxStride;
         FloatVector a0 = FloatVector.zero(Vec16.F);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -385,14 +391,22 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a6 = FloatVector.fromArray(Vec16.F, v, pb + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 4], ix[qb + 5]))).fma(xv, a6);
             a7 = FloatVector.fromArray(Vec16.F, v, pb + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 6], ix[qb + 7]))).fma(xv, a7);
         }
-        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
-        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
-        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
-        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
-        y[yOff + r + 4] = Lanes.sum(a4) + tail24(r + 4, full, x, xOff);
-        y[yOff + r + 5] = Lanes.sum(a5) + tail24(r + 5, full, x, xOff);
-        y[yOff + r + 6] = Lanes.sum(a6) + tail24(r + 6, full, x, xOff);
-        y[yOff + r + 7] = Lanes.sum(a7) + tail24(r + 7, full, x, xOff);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored(lt, 16) + tail24(r, full, x, xOff);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail24(r + 1, full, x, xOff);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail24(r + 2, full, x, xOff);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail24(r + 3, full, x, xOff);
+        a4.intoArray(lt, 0);
+        y[yOff + r + 4] = Lanes.sumStored(lt, 16) + tail24(r + 4, full, x, xOff);
+        a5.intoArray(lt, 0);
+        y[yOff + r + 5] = Lanes.sumStored(lt, 16) + tail24(r + 5, full, x, xOff);
+        a6.intoArray(lt, 0);
+        y[yOff + r + 6] = Lanes.sumStored(lt, 16) + tail24(r + 6, full, x, xOff);
+        a7.intoArray(lt, 0);
+        y[yOff + r + 7] = Lanes.sumStored(lt, 16) + tail24(r + 7, full, x, xOff);
     }
 
     /** As {@link #rows4Wide24F32} with INT8 values (the row scale applied at the end). */
@@ -402,6 +416,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec16.F);
+        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -415,10 +430,14 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = Vec16.i8(v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
             a3 = Vec16.i8(v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
         }
-        y[yOff + r] = (Lanes.sum(a0) + tail24(r, full, x, xOff)) * values.scale(r);
-        y[yOff + r + 1] = (Lanes.sum(a1) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
-        y[yOff + r + 2] = (Lanes.sum(a2) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
-        y[yOff + r + 3] = (Lanes.sum(a3) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = (Lanes.sumStored(lt, 16) + tail24(r, full, x, xOff)) * values.scale(r);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = (Lanes.sumStored(lt, 16) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = (Lanes.sumStored(lt, 16) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = (Lanes.sumStored(lt, 16) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
     }
 
     /** x[xOff …] as int bits, per 16 columns in the order [c0–3, c8–11, c4–7, c12–15] ([full]). */
@@ -448,6 +467,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -462,10 +482,14 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = FloatVector.fromArray(Vec8.F, v, p + 16).fma(select24(xl, xh, ix[q + 4] & 0xFF, ix[q + 5] & 0xFF), a2);
             a3 = FloatVector.fromArray(Vec8.F, v, p + 24).fma(select24(xl, xh, ix[q + 6] & 0xFF, ix[q + 7] & 0xFF), a3);
         }
-        y[yOff + r] = Lanes.sum(a0) + tail24(r, full, x, xOff);
-        y[yOff + r + 1] = Lanes.sum(a1) + tail24(r + 1, full, x, xOff);
-        y[yOff + r + 2] = Lanes.sum(a2) + tail24(r + 2, full, x, xOff);
-        y[yOff + r + 3] = Lanes.sum(a3) + tail24(r + 3, full, x, xOff);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored(lt, 8) + tail24(r, full, x, xOff);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = Lanes.sumStored(lt, 8) + tail24(r + 1, full, x, xOff);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored(lt, 8) + tail24(r + 2, full, x, xOff);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = Lanes.sumStored(lt, 8) + tail24(r + 3, full, x, xOff);
     }
 
     /** One row stored row by row (r ≥ {@link #blockedRows}), columns [0, full). */
@@ -474,11 +498,13 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int p = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
             a0 = FloatVector.fromArray(Vec8.F, v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
         }
-        return Lanes.sum(a0);
+        a0.intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 
     /** As {@link #rows4Select24F32} with INT8 values (the row scale applied at the end). */
@@ -488,6 +514,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -502,10 +529,14 @@ final class NofMMatrix extends AbstractSparseMatrix {
             a2 = Vec8.i8(v, p + 16).fma(select24(xl, xh, ix[q + 4] & 0xFF, ix[q + 5] & 0xFF), a2);
             a3 = Vec8.i8(v, p + 24).fma(select24(xl, xh, ix[q + 6] & 0xFF, ix[q + 7] & 0xFF), a3);
         }
-        y[yOff + r] = (Lanes.sum(a0) + tail24(r, full, x, xOff)) * values.scale(r);
-        y[yOff + r + 1] = (Lanes.sum(a1) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
-        y[yOff + r + 2] = (Lanes.sum(a2) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
-        y[yOff + r + 3] = (Lanes.sum(a3) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
+        a0.intoArray(lt, 0);
+        y[yOff + r] = (Lanes.sumStored(lt, 8) + tail24(r, full, x, xOff)) * values.scale(r);
+        a1.intoArray(lt, 0);
+        y[yOff + r + 1] = (Lanes.sumStored(lt, 8) + tail24(r + 1, full, x, xOff)) * values.scale(r + 1);
+        a2.intoArray(lt, 0);
+        y[yOff + r + 2] = (Lanes.sumStored(lt, 8) + tail24(r + 2, full, x, xOff)) * values.scale(r + 2);
+        a3.intoArray(lt, 0);
+        y[yOff + r + 3] = (Lanes.sumStored(lt, 8) + tail24(r + 3, full, x, xOff)) * values.scale(r + 3);
     }
 
     private float row1Select24I8(int r, int[] xs, int full) {
@@ -513,11 +544,13 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int p = r * perRow;
         int ib = r * idxStride;
         FloatVector a0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
             a0 = Vec8.i8(v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
         }
-        return Lanes.sum(a0);
+        a0.intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8);
     }
 
     /**
@@ -540,6 +573,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -550,7 +584,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail24(r, c, x, xOff);
     }
 
     private float row24Bf16(int r, float[] x, int xOff) {
@@ -560,6 +595,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -570,7 +606,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail24(r, c, x, xOff);
     }
 
     private float row24F16(int r, float[] x, int xOff) {
@@ -580,6 +617,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -590,7 +628,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail24(r, c, x, xOff);
     }
 
     private float row24I8(int r, float[] x, int xOff) {
@@ -600,6 +639,7 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
         FloatVector acc0 = FloatVector.zero(Vec8.F);
+        float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -610,7 +650,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
             acc0 = w0.fma(FloatVector.fromArray(Vec8.F, x, xOff + c), acc0);
             acc1 = w1.fma(FloatVector.fromArray(Vec8.F, x, xOff + c + 8), acc1);
         }
-        return Lanes.sum(acc0.add(acc1)) + tail24(r, c, x, xOff);
+        acc0.add(acc1).intoArray(lt, 0);
+        return Lanes.sumStored(lt, 8) + tail24(r, c, x, xOff);
     }
 
     /** 2:4 columns from c on (fewer than 16), in scalar. */
