@@ -68,12 +68,12 @@ public final class Lanes {
      * {@link #sum(FloatVector)} of a vector of {@code n} lanes that the caller stored into
      * {@code t[0 … n)} with {@code intoArray}: the same fixed order, so the same bits. Kernels
      * use this form at the end of their loops because no vector is passed to a method: where
-     * {@link #sum(FloatVector)} was not fully inlined (on 16 lanes it calls a method that C2
-     * often leaves out of line), the accumulators had to exist as Java objects, and C2 then
-     * sometimes boxed them in every iteration of the loop. Measured on a Sapphire Rapids-class
-     * Xeon: once a JVM had run the format calibration, the bitmask decode kernel took 0.62–1.16
-     * ms for 50 %-sparse 2048² weights from memory, and the same loop ending in this method
-     * 0.41–0.50 ms (docs/PERFORMANCE.md, "Kernels that slow down in a used JVM").
+     * {@link #sum(FloatVector)} is not fully inlined (on 16 lanes it calls a method that C2
+     * leaves out of line at a cold call site), the accumulators must exist as Java objects.
+     * Measured on a Sapphire Rapids-class Xeon, once a JVM had run the format calibration: a
+     * four-row bitmask loop over 50 %-sparse 2048² weights from memory took 0.66–0.79 ms ending
+     * in {@code sum}, 0.44–0.50 ms ending in this method (bench/probes/used-jvm.sh;
+     * docs/PERFORMANCE.md, "Kernels that slow down in a used JVM").
      */
     public static float sumStored(float[] t, int n) {
         switch (n) {
