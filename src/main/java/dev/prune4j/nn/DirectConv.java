@@ -327,10 +327,15 @@ final class DirectConv {
             a2 = FloatVector.fromArray(S, dy, yo + 2 * ldy + q).fma(xv, a2);
             a3 = FloatVector.fromArray(S, dy, yo + 3 * ldy + q).fma(xv, a3);
         }
-        dw[d] += Lanes.sum(a0);
-        dw[d + ldd] += Lanes.sum(a1);
-        dw[d + 2 * ldd] += Lanes.sum(a2);
-        dw[d + 3 * ldd] += Lanes.sum(a3);
+        float[] lt = new float[S.length()]; // lanes for Lanes.sumStored: no vector crosses a call
+        a0.intoArray(lt, 0);
+        dw[d] += Lanes.sumStored(lt, lt.length);
+        a1.intoArray(lt, 0);
+        dw[d + ldd] += Lanes.sumStored(lt, lt.length);
+        a2.intoArray(lt, 0);
+        dw[d + 2 * ldd] += Lanes.sumStored(lt, lt.length);
+        a3.intoArray(lt, 0);
+        dw[d + 3 * ldd] += Lanes.sumStored(lt, lt.length);
     }
 
     private static float dot(float[] x, int xo, float[] dy, int yo, int len) {
@@ -338,6 +343,8 @@ final class DirectConv {
         for (int q = 0; q < len; q += L) {
             a = FloatVector.fromArray(S, dy, yo + q).fma(FloatVector.fromArray(S, x, xo + q), a);
         }
-        return Lanes.sum(a);
+        float[] lt = new float[S.length()]; // lanes for Lanes.sumStored: no vector crosses a call
+        a.intoArray(lt, 0);
+        return Lanes.sumStored(lt, lt.length);
     }
 }
