@@ -82,8 +82,8 @@ public class VectorKernels extends ScalarKernels {
 
     static float dotV(int n, float[] a, int aOff, float[] b, int bOff) {
         int nv = S.loopBound(n);
-        FloatVector acc0 = FloatVector.zero(S);
         float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
         int i = 0;
         for (; i + L < nv; i += 2 * L) {
@@ -104,12 +104,12 @@ public class VectorKernels extends ScalarKernels {
     @Override
     public void softmax(float[] x, int off, int rows, int cols, int ld) {
         int jv = S.loopBound(cols);
+        float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
         for (int r = 0; r < rows; r++) {
             int o = off + r * ld;
             float mx = max(cols, x, o);
             // exp in lanes (≈ 1 ns per element here, against ≈ 10 ns for Math.exp one at a time)
             FloatVector acc = FloatVector.zero(S);
-            float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
             int j = 0;
             for (; j < jv; j += L) {
                 FloatVector e = Lanes.exp(FloatVector.fromArray(S, x, o + j).sub(mx));
@@ -147,13 +147,13 @@ public class VectorKernels extends ScalarKernels {
 
     @Override
     public void layerNorm(float[] x, int xOff, float[] gamma, float[] beta, float eps, float[] out, int outOff, int rows, int cols) {
+        float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
         for (int r = 0; r < rows; r++) {
             int xo = xOff + r * cols;
             int oo = outOff + r * cols;
             float mean = sum(cols, x, xo) / cols;
             int jv = S.loopBound(cols);
             FloatVector acc = FloatVector.zero(S);
-            float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
             int j = 0;
             for (; j < jv; j += L) {
                 FloatVector d = FloatVector.fromArray(S, x, xo + j).sub(mean);
@@ -277,8 +277,8 @@ public class VectorKernels extends ScalarKernels {
     public float sum(int n, float[] x, int off) {
         int i = 0;
         int nv = S.loopBound(n);
-        FloatVector acc = FloatVector.zero(S);
         float[] lt = new float[L]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc = FloatVector.zero(S);
         for (; i < nv; i += L) {
             acc = acc.add(FloatVector.fromArray(S, x, off + i));
         }

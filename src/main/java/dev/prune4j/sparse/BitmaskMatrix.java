@@ -137,8 +137,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         int p1 = rowStart[r + 1];
         int p2 = rowStart[r + 2];
         int p3 = rowStart[r + 3];
-        FloatVector a0 = FloatVector.zero(F16);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(F16);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -200,8 +200,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(F16);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(F16);
         FloatVector acc1 = FloatVector.zero(F16);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) {
@@ -230,8 +230,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(F16);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(F16);
         FloatVector acc1 = FloatVector.zero(F16);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) {
@@ -261,8 +261,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled
@@ -286,8 +286,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         short[] vals = v.half;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         long[] mk = mask;
         int blocks = cols >>> 4;
@@ -311,8 +311,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         short[] vals = v.half;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         long[] mk = mask;
         int blocks = cols >>> 4;
@@ -337,8 +337,8 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
         long[] mk = mask;
         int mo = r * wordsPerRow;
         int p = rowStart[r];
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int words = cols >>> 6;
         for (int wi = 0; wi < words; wi++) { // one mask word (64 columns) a step, its 8 bytes unrolled

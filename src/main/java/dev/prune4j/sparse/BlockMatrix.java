@@ -145,8 +145,8 @@ final class BlockMatrix extends AbstractSparseMatrix {
 
     private float blocksF32(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.f32(v.f32, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -161,8 +161,8 @@ final class BlockMatrix extends AbstractSparseMatrix {
 
     private float blocksBf16(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.bf16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -177,8 +177,8 @@ final class BlockMatrix extends AbstractSparseMatrix {
 
     private float blocksF16(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.f16(v.half, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);
@@ -193,8 +193,8 @@ final class BlockMatrix extends AbstractSparseMatrix {
 
     private float blocksI8(int b, int end, float[] x, int xOff) {
         PackedValues v = values;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         for (; b + 1 < end; b += 2) {
             acc0 = Vec8.i8(v.i8, b * BW).fma(FloatVector.fromArray(Vec8.F, x, xOff + blockCol[b] * BW), acc0);

@@ -327,8 +327,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         byte[] ix = idx;
         int vb = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec16.F);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec16.F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -366,8 +366,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = va + 4 * perRow;
         int ia = r * idxStride;
         int ib = ia + 4 * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec16.F);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec16.F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -415,8 +415,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         byte[] ix = idx;
         int vb = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec16.F);
         float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec16.F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -466,8 +466,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         byte[] ix = idx;
         int vb = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec8.F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -497,8 +497,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         float[] v = values.f32;
         int p = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec8.F);
         for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
             a0 = FloatVector.fromArray(Vec8.F, v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
@@ -513,8 +513,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         byte[] ix = idx;
         int vb = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec8.F);
         FloatVector a1 = a0;
         FloatVector a2 = a0;
         FloatVector a3 = a0;
@@ -543,8 +543,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         byte[] v = values.i8;
         int p = r * perRow;
         int ib = r * idxStride;
-        FloatVector a0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector a0 = FloatVector.zero(Vec8.F);
         for (int c = 0; c < full; c += 16, p += 8, ib += 2) {
             a0 = Vec8.i8(v, p).fma(select24(IntVector.fromArray(Vec8.I, xs, c),
                     IntVector.fromArray(Vec8.I, xs, c + 8), idx[ib] & 0xFF, idx[ib + 1] & 0xFF), a0);
@@ -572,8 +572,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ib = idxByteAt(r, 0);
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -594,8 +594,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ib = idxByteAt(r, 0);
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -616,8 +616,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ib = idxByteAt(r, 0);
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
@@ -638,8 +638,8 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int ib = idxByteAt(r, 0);
         int ps = r < blockedRows ? 32 : 8;
         int is = r < blockedRows ? 8 : 2;
-        FloatVector acc0 = FloatVector.zero(Vec8.F);
         float[] lt = new float[8]; // lanes for Lanes.sumStored: no vector crosses a call
+        FloatVector acc0 = FloatVector.zero(Vec8.F);
         FloatVector acc1 = FloatVector.zero(Vec8.F);
         int full = cols & ~15;
         int c = 0;
