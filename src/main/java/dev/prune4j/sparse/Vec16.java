@@ -2,6 +2,8 @@ package dev.prune4j.sparse;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Vec16 {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_512;
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    static final VectorSpecies<Short> H = ShortVector.SPECIES_256;
+    static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     /**
      * Whether the 16-lane kernels run: where the preferred float vector has at least 16 lanes,
      * unless {@code -Dprune4j.sparse.wide=false}.

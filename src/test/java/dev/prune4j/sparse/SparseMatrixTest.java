@@ -309,6 +309,41 @@ class SparseMatrixTest {
     }
 
     /**
+     * The 16-lane four-row CSR kernel (used where vectors have 16 float lanes), called directly so
+     * that it is checked on every machine: rows of every length from empty to full (so the
+     * shortest of the four ends the shared loop at every point, and each row finishes alone),
+     * widths with and without a scalar tail, rows taken in a scattered order.
+     */
+    @Test
+    void csrFourRowSixteenLaneKernelMatchesTheDenseProduct() {
+        for (int cols : new int[] {16, 200, 1024 + 37}) {
+            int rows = 16;
+            Rng rng = new Rng(cols + 7);
+            float[] w = new float[rows * cols];
+            rng.fillUniform(w, -1, 1);
+            for (int r = 0; r < rows; r++) {
+                double keep = r / (rows - 1.0); // 0 % … 100 % kept
+                for (int c = 0; c < cols; c++) {
+                    if (rng.nextFloat() >= keep) {
+                        w[r * cols + c] = 0f;
+                    }
+                }
+            }
+            CsrMatrix m = (CsrMatrix) SparseMatrices.pack(w, rows, cols, SparseSpec.of(SparseFormat.CSR, ValueType.F32));
+            float[] x = new float[cols + 3];
+            rng.fillUniform(x, -1, 1);
+            float[] y = new float[rows + 2];
+            java.util.Arrays.fill(y, Float.NaN);
+            int[] lanes = new int[64];
+            float[] lt = new float[16];
+            for (int i = 0; i < rows / 4; i++) { // rows i, 15 − i, i + 4, 11 − i: long and short rows together
+                m.dot4F32Wide(i, rows - 1 - i, i + 4, rows - 5 - i, x, 3, lanes, lt, y, 2);
+            }
+            assertMatvec(w, rows, cols, x, 3, y, 2, "csr four rows wide, cols " + cols);
+        }
+    }
+
+    /**
      * The 16-lane 2:4 row-block kernels (used where vectors have 16 float lanes), called directly so
      * that they are checked on every machine: against the double-precision product of the stored
      * values, F32 and INT8 (scaled), a width with and without a scalar tail.
