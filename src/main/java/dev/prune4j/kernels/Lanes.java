@@ -104,6 +104,15 @@ public final class Lanes {
         }
     }
 
+    /**
+     * {@link #sumStored(float[], int)} of 8 lanes stored at {@code t[off …]}: for a 16-lane
+     * accumulator that holds two 8-lane sums (lanes 0–7 and 8–15), the same order and bits as
+     * {@link #sum8} of each half.
+     */
+    public static float sumStored8(float[] t, int off) {
+        return tree8(t[off], t[off + 1], t[off + 2], t[off + 3], t[off + 4], t[off + 5], t[off + 6], t[off + 7]);
+    }
+
     /** sum8's order on scalars: h_j = l_j + l_(j+4), then (h0 + h2) + (h1 + h3). */
     private static float tree8(float l0, float l1, float l2, float l3, float l4, float l5, float l6, float l7) {
         float h0 = l0 + l4;

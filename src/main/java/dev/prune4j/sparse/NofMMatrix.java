@@ -291,12 +291,14 @@ final class NofMMatrix extends AbstractSparseMatrix {
     }
 
     /**
-     * 2:4 on 16-lane machines ({@link Vec16}): per 16 columns and row, the row's 8 stored values are
-     * expanded to their columns under the mask of its two index bytes (one table lookup each, then
-     * {@code expand}) and multiplied by 16 inputs read as they are; four interleaved rows share the
-     * input load, and F32 runs two blocks of four at once ({@link #rows8Wide24F32}). No permutes
-     * and no input re-layout. The rows stored row by row (after the last block of four) take the
-     * 8-lane path.
+     * 2:4 on 16-lane machines ({@link Vec16}). F32 selects in the compressed domain: per 16
+     * columns, two rows' 16 stored values (stored one after the other in the interleaved block)
+     * are multiplied by the 16 inputs that one permute picks from the step's 16 inputs, under
+     * indices built from the two rows' 32 index bits ({@link Vec16#select24}); four blocks of
+     * rows share the input load, and two blocks run at once ({@link #rows8Wide24F32}). INT8
+     * expands each row's 8 values to their columns under the mask of its two index bytes
+     * ({@code expand}) and multiplies the 16 inputs as they are. The rows stored row by row (after
+     * the last block of four) take the 8-lane path.
      */
     private void matvec24Wide(float[] x, int xOff, float[] y, int yOff, int full) {
         boolean int8 = values.type == ValueType.INT8;
@@ -321,43 +323,41 @@ final class NofMMatrix extends AbstractSparseMatrix {
         });
     }
 
-    /** Rows r … r + 3 (an interleaved block) on 16 lanes, F32 values. */
+    /** Rows r … r + 3 (an interleaved block) on 16 lanes, F32 values: rows r, r + 1 in one accumulator, r + 2, r + 3 in the other. */
     void rows4Wide24F32(int r, int full, float[] x, int xOff, float[] y, int yOff) {
         float[] v = values.f32;
         byte[] ix = idx;
         int vb = r * perRow;
         int ib = r * idxStride;
-        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
-        FloatVector a0 = FloatVector.zero(Vec16.F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
+        float[] lt = new float[16]; // lanes for Lanes.sumStored8: no vector crosses a call
+        FloatVector a01 = FloatVector.zero(Vec16.F);
+        FloatVector a23 = a01;
         int blocks = full >>> 4;
         for (int j = 0; j < blocks; j++) {
-            FloatVector xv = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j);
+            IntVector xi = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j).reinterpretAsInts();
             int p = vb + 32 * j;
             int q = ib + 8 * j;
-            a0 = FloatVector.fromArray(Vec16.F, v, p).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q], ix[q + 1]))).fma(xv, a0);
-            a1 = FloatVector.fromArray(Vec16.F, v, p + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 2], ix[q + 3]))).fma(xv, a1);
-            a2 = FloatVector.fromArray(Vec16.F, v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
-            a3 = FloatVector.fromArray(Vec16.F, v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
+            a01 = FloatVector.fromArray(Vec16.F, v, p).fma(Vec16.select24(ix, q).selectFrom(xi).reinterpretAsFloats(), a01);
+            a23 = FloatVector.fromArray(Vec16.F, v, p + 16).fma(Vec16.select24(ix, q + 4).selectFrom(xi).reinterpretAsFloats(), a23);
         }
-        a0.intoArray(lt, 0);
-        y[yOff + r] = Lanes.sumStored(lt, 16) + tail24(r, full, x, xOff);
-        a1.intoArray(lt, 0);
-        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail24(r + 1, full, x, xOff);
-        a2.intoArray(lt, 0);
-        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail24(r + 2, full, x, xOff);
-        a3.intoArray(lt, 0);
-        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail24(r + 3, full, x, xOff);
+        a01.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored8(lt, 0) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = Lanes.sumStored8(lt, 8) + tail24(r + 1, full, x, xOff);
+        a23.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored8(lt, 0) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = Lanes.sumStored8(lt, 8) + tail24(r + 3, full, x, xOff);
     }
 
     /**
      * Rows r … r + 7 (two interleaved blocks, F32) on 16 lanes: {@link #rows4Wide24F32} on both
      * blocks in one loop, so two value streams are read side by side. On a Sapphire Rapids-class
-     * Xeon (2 vCPUs, 4096² weights streamed from memory) one block at a time took 2.3–2.4 ms, two
-     * 1.7–1.8 ms (dense 2.2–2.3 ms): with one stream per thread the memory time added to the
-     * compute time instead of overlapping it.
+     * Xeon (2 vCPUs, 4096² weights, each variant in its own JVM against dense in the same rounds):
+     * selecting inputs took 1.0–1.1 ms with the weights in cache and 1.8–2.4 ms from memory
+     * (dense 2.7–3.0), against 1.4–1.8 and 2.2–2.7 ms for expanding the values to their columns
+     * ({@code expand} under a mask from two table lookups per row and step) — the kernel before
+     * this one, which in turn had gained from reading two blocks instead of one (2.3–2.4 ms → 1.7–1.8
+     * with dense at 2.2–2.3, the machine less loaded): with one stream per thread the memory time
+     * added to the compute time instead of overlapping it.
      */
     void rows8Wide24F32(int r, int full, float[] x, int xOff, float[] y, int yOff) {
         float[] v = values.f32;
@@ -366,47 +366,35 @@ final class NofMMatrix extends AbstractSparseMatrix {
         int vb = va + 4 * perRow;
         int ia = r * idxStride;
         int ib = ia + 4 * idxStride;
-        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
-        FloatVector a0 = FloatVector.zero(Vec16.F);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        FloatVector a4 = a0;
-        FloatVector a5 = a0;
-        FloatVector a6 = a0;
-        FloatVector a7 = a0;
+        float[] lt = new float[16]; // lanes for Lanes.sumStored8: no vector crosses a call
+        FloatVector a01 = FloatVector.zero(Vec16.F);
+        FloatVector a23 = a01;
+        FloatVector a45 = a01;
+        FloatVector a67 = a01;
         int blocks = full >>> 4;
         for (int j = 0; j < blocks; j++) {
-            FloatVector xv = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j);
+            IntVector xi = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j).reinterpretAsInts();
             int p = va + 32 * j;
             int q = ia + 8 * j;
             int pb = vb + 32 * j;
             int qb = ib + 8 * j;
-            a0 = FloatVector.fromArray(Vec16.F, v, p).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q], ix[q + 1]))).fma(xv, a0);
-            a1 = FloatVector.fromArray(Vec16.F, v, p + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 2], ix[q + 3]))).fma(xv, a1);
-            a2 = FloatVector.fromArray(Vec16.F, v, p + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 4], ix[q + 5]))).fma(xv, a2);
-            a3 = FloatVector.fromArray(Vec16.F, v, p + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[q + 6], ix[q + 7]))).fma(xv, a3);
-            a4 = FloatVector.fromArray(Vec16.F, v, pb).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb], ix[qb + 1]))).fma(xv, a4);
-            a5 = FloatVector.fromArray(Vec16.F, v, pb + 8).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 2], ix[qb + 3]))).fma(xv, a5);
-            a6 = FloatVector.fromArray(Vec16.F, v, pb + 16).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 4], ix[qb + 5]))).fma(xv, a6);
-            a7 = FloatVector.fromArray(Vec16.F, v, pb + 24).expand(VectorMask.fromLong(Vec16.F, Vec16.mask24(ix[qb + 6], ix[qb + 7]))).fma(xv, a7);
+            a01 = FloatVector.fromArray(Vec16.F, v, p).fma(Vec16.select24(ix, q).selectFrom(xi).reinterpretAsFloats(), a01);
+            a23 = FloatVector.fromArray(Vec16.F, v, p + 16).fma(Vec16.select24(ix, q + 4).selectFrom(xi).reinterpretAsFloats(), a23);
+            a45 = FloatVector.fromArray(Vec16.F, v, pb).fma(Vec16.select24(ix, qb).selectFrom(xi).reinterpretAsFloats(), a45);
+            a67 = FloatVector.fromArray(Vec16.F, v, pb + 16).fma(Vec16.select24(ix, qb + 4).selectFrom(xi).reinterpretAsFloats(), a67);
         }
-        a0.intoArray(lt, 0);
-        y[yOff + r] = Lanes.sumStored(lt, 16) + tail24(r, full, x, xOff);
-        a1.intoArray(lt, 0);
-        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail24(r + 1, full, x, xOff);
-        a2.intoArray(lt, 0);
-        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail24(r + 2, full, x, xOff);
-        a3.intoArray(lt, 0);
-        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail24(r + 3, full, x, xOff);
-        a4.intoArray(lt, 0);
-        y[yOff + r + 4] = Lanes.sumStored(lt, 16) + tail24(r + 4, full, x, xOff);
-        a5.intoArray(lt, 0);
-        y[yOff + r + 5] = Lanes.sumStored(lt, 16) + tail24(r + 5, full, x, xOff);
-        a6.intoArray(lt, 0);
-        y[yOff + r + 6] = Lanes.sumStored(lt, 16) + tail24(r + 6, full, x, xOff);
-        a7.intoArray(lt, 0);
-        y[yOff + r + 7] = Lanes.sumStored(lt, 16) + tail24(r + 7, full, x, xOff);
+        a01.intoArray(lt, 0);
+        y[yOff + r] = Lanes.sumStored8(lt, 0) + tail24(r, full, x, xOff);
+        y[yOff + r + 1] = Lanes.sumStored8(lt, 8) + tail24(r + 1, full, x, xOff);
+        a23.intoArray(lt, 0);
+        y[yOff + r + 2] = Lanes.sumStored8(lt, 0) + tail24(r + 2, full, x, xOff);
+        y[yOff + r + 3] = Lanes.sumStored8(lt, 8) + tail24(r + 3, full, x, xOff);
+        a45.intoArray(lt, 0);
+        y[yOff + r + 4] = Lanes.sumStored8(lt, 0) + tail24(r + 4, full, x, xOff);
+        y[yOff + r + 5] = Lanes.sumStored8(lt, 8) + tail24(r + 5, full, x, xOff);
+        a67.intoArray(lt, 0);
+        y[yOff + r + 6] = Lanes.sumStored8(lt, 0) + tail24(r + 6, full, x, xOff);
+        y[yOff + r + 7] = Lanes.sumStored8(lt, 8) + tail24(r + 7, full, x, xOff);
     }
 
     /** As {@link #rows4Wide24F32} with INT8 values (the row scale applied at the end). */

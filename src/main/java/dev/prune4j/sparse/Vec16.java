@@ -7,6 +7,10 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * 16-lane (512-bit) helpers of the sparse kernels for machines whose vectors have 16 float lanes
  * (AVX-512): there the Vector API's {@code expand} is one {@code vexpandps} under a mask register,
@@ -36,7 +40,35 @@ final class Vec16 {
         }
     }
 
+    /** 2:4 select: lane k's shift into the 32 index bits of two rows, and the first column of its group. */
+    private static final IntVector SELECT_SHIFT;
+    private static final IntVector SELECT_BASE;
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static {
+        int[] shift = new int[16];
+        int[] base = new int[16];
+        for (int k = 0; k < 16; k++) {
+            shift[k] = 2 * k;
+            base[k] = 4 * ((k & 7) >>> 1);
+        }
+        SELECT_SHIFT = IntVector.fromArray(I, shift, 0);
+        SELECT_BASE = IntVector.fromArray(I, base, 0);
+    }
+
     private Vec16() {
+    }
+
+    /**
+     * For two consecutive rows of a 2:4 row block at one 16-column step (their 8 + 8 stored values
+     * one after the other, their 2 + 2 index bytes at {@code ix[q …]}, LSB first): lane k holds the
+     * column, within the step, of value k (value k mod 8 of the first row for k &lt; 8, of the
+     * second for k ≥ 8), i.e. 4·⌊(k mod 8)/2⌋ + its 2-bit position. {@code selectFrom} on the step's
+     * 16 inputs with these lanes gives the input each stored value multiplies.
+     */
+    static IntVector select24(byte[] ix, int q) {
+        int word = (int) INT_LE.get(ix, q);
+        return IntVector.broadcast(I, word).lanewise(VectorOperators.LSHR, SELECT_SHIFT).and(3).or(SELECT_BASE);
     }
 
     /** 16 INT8 values as floats (unscaled). */

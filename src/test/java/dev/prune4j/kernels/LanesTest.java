@@ -49,8 +49,8 @@ class LanesTest {
 
     /**
      * The stored-lanes form that the kernels use gives the vector sum's bits for 4, 8 and 16
-     * lanes (kernel results do not depend on which form a kernel uses), and sums other counts
-     * in lane order.
+     * lanes (kernel results do not depend on which form a kernel uses), and for each 8-lane half of
+     * a 16-lane vector ({@code sumStored8}), and sums other counts in lane order.
      */
     @Test
     void sumStoredIsTheVectorSumBitForBit() {
@@ -65,6 +65,11 @@ class LanesTest {
                 assertEquals(Float.floatToRawIntBits(Lanes.sum(v)), Float.floatToRawIntBits(Lanes.sumStored(t, sp.length())),
                         sp.length() + " lanes at " + o);
             }
+            FloatVector lo = FloatVector.fromArray(FloatVector.SPECIES_256, a, o); // the halves of a 16-lane accumulator
+            FloatVector hi = FloatVector.fromArray(FloatVector.SPECIES_256, a, o + 8);
+            FloatVector.fromArray(FloatVector.SPECIES_512, a, o).intoArray(t, 0);
+            assertEquals(Float.floatToRawIntBits(Lanes.sum(lo)), Float.floatToRawIntBits(Lanes.sumStored8(t, 0)), "low half at " + o);
+            assertEquals(Float.floatToRawIntBits(Lanes.sum(hi)), Float.floatToRawIntBits(Lanes.sumStored8(t, 8)), "high half at " + o);
         }
         float[] three = {1e8f, 1f, -1e8f};
         assertEquals(0f, Lanes.sumStored(three, 3)); // (1e8 + 1) - 1e8 in lane order: the 1 is lost
