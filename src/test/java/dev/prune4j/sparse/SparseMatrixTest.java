@@ -248,6 +248,21 @@ class SparseMatrixTest {
         assertMatvec(w, rows, cols, x, 0, y, 0, "csr uneven rows, 2 threads");
     }
 
+    /** Uniform weights in [−1, 1) with row r keeping a fraction r / (rows − 1) of them: 0 % … 100 % kept. */
+    private static float[] gradedRows(int rows, int cols, Rng rng) {
+        float[] w = new float[rows * cols];
+        rng.fillUniform(w, -1, 1);
+        for (int r = 0; r < rows; r++) {
+            double keep = r / (rows - 1.0);
+            for (int c = 0; c < cols; c++) {
+                if (rng.nextFloat() >= keep) {
+                    w[r * cols + c] = 0f;
+                }
+            }
+        }
+        return w;
+    }
+
     /**
      * The 16-lane {@code expand} kernels of the bitmask format (used where vectors have 16 float
      * lanes), called directly so that they are checked on every machine (on AVX2 the Vector API
@@ -259,16 +274,7 @@ class SparseMatrixTest {
         for (int cols : new int[] {64, 200, 1024 + 37}) {
             int rows = 12;
             Rng rng = new Rng(cols);
-            float[] w = new float[rows * cols];
-            rng.fillUniform(w, -1, 1);
-            for (int r = 0; r < rows; r++) {
-                double keep = r / (rows - 1.0); // 0% … 100% kept
-                for (int c = 0; c < cols; c++) {
-                    if (rng.nextFloat() >= keep) {
-                        w[r * cols + c] = 0f;
-                    }
-                }
-            }
+            float[] w = gradedRows(rows, cols, rng);
             float[] x = new float[cols + 3];
             rng.fillUniform(x, -1, 1);
             for (ValueType t : new ValueType[] {ValueType.F32, ValueType.INT8}) {
@@ -319,16 +325,7 @@ class SparseMatrixTest {
         for (int cols : new int[] {16, 200, 1024 + 37}) {
             int rows = 16;
             Rng rng = new Rng(cols + 7);
-            float[] w = new float[rows * cols];
-            rng.fillUniform(w, -1, 1);
-            for (int r = 0; r < rows; r++) {
-                double keep = r / (rows - 1.0); // 0 % … 100 % kept
-                for (int c = 0; c < cols; c++) {
-                    if (rng.nextFloat() >= keep) {
-                        w[r * cols + c] = 0f;
-                    }
-                }
-            }
+            float[] w = gradedRows(rows, cols, rng);
             CsrMatrix m = (CsrMatrix) SparseMatrices.pack(w, rows, cols, SparseSpec.of(SparseFormat.CSR, ValueType.F32));
             float[] x = new float[cols + 3];
             rng.fillUniform(x, -1, 1);
