@@ -71,6 +71,12 @@ final class Vec16 {
         return IntVector.broadcast(I, word).lanewise(VectorOperators.LSHR, SELECT_SHIFT).and(3).or(SELECT_BASE);
     }
 
+    /** 16 BF16 values from {@code v[p …]}: the bits are the upper half of a float32. */
+    static FloatVector bf16(short[] v, int p) {
+        return ((IntVector) ShortVector.fromArray(H, v, p).convertShape(VectorOperators.S2I, I, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
     /** 16 INT8 values as floats (unscaled). */
     static FloatVector i8(byte[] v, int p) {
         return (FloatVector) ByteVector.fromArray(B, v, p).convertShape(VectorOperators.B2F, F, 0);

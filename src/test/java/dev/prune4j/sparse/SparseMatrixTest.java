@@ -293,7 +293,23 @@ class SparseMatrixTest {
                     float got = t == ValueType.F32 ? b.rowF32Wide(r, x, 3) : b.rowI8Wide(r, x, 3);
                     assertEquals(ref, got, (cols + 1) * EPS * abs * 1.01 + 1e-6, t + " cols " + cols + " row " + r);
                 }
-                if (t == ValueType.F32) { // the four-row kernel, over the blocks of four
+                if (t == ValueType.F32) { // the four-row kernels, over the blocks of four: F32, and BF16 against its own values
+                    BitmaskMatrix bf = BitmaskMatrix.of(w, null, rows, cols, ValueType.BF16);
+                    float[] yb = new float[rows + 1];
+                    for (int r = 0; r + 3 < rows; r += 4) {
+                        bf.rows4Bf16Wide(r, x, 3, yb, 1);
+                    }
+                    for (int r = 0; r < (rows & ~3); r++) {
+                        int n = bf.row(r, ci, cv);
+                        double ref = 0;
+                        double abs = 0;
+                        for (int i = 0; i < n; i++) {
+                            double p = (double) cv[i] * x[3 + ci[i]];
+                            ref += p;
+                            abs += Math.abs(p);
+                        }
+                        assertEquals(ref, yb[1 + r], (cols + 1) * EPS * abs * 1.01 + 1e-6, "bf16 rows4 cols " + cols + " row " + r);
+                    }
                     float[] y4 = new float[rows + 1];
                     for (int r = 0; r + 3 < rows; r += 4) {
                         b.rows4F32Wide(r, x, 3, y4, 1);
