@@ -397,6 +397,10 @@ class SparseMatrixTest {
                     nm.rows8Wide24F32(0, cols & ~15, x, 5, y8, 2);
                     nm.rows4Wide24F32(8, cols & ~15, x, 5, y8, 2);
                     assertMatvec(d, rows, cols, x, 5, y8, 2, "2:4 wide, eight rows, cols " + cols);
+                    NofMMatrix nb = (NofMMatrix) SparseMatrices.pack(w, rows, cols, SparseSpec.nOfM(2, 4, ValueType.BF16));
+                    float[] yb = new float[rows + 2];
+                    nb.rows8Wide24Bf16(0, cols & ~15, x, 5, yb, 2);
+                    assertMatvec(nb.toDense(), 8, cols, x, 5, yb, 2, "2:4 wide BF16, eight rows, cols " + cols);
                 }
             }
         }
