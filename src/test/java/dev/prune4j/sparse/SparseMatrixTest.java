@@ -299,32 +299,12 @@ class SparseMatrixTest {
                     for (int r = 0; r + 3 < rows; r += 4) {
                         bf.rows4Bf16Wide(r, x, 3, yb, 1);
                     }
-                    for (int r = 0; r < (rows & ~3); r++) {
-                        int n = bf.row(r, ci, cv);
-                        double ref = 0;
-                        double abs = 0;
-                        for (int i = 0; i < n; i++) {
-                            double p = (double) cv[i] * x[3 + ci[i]];
-                            ref += p;
-                            abs += Math.abs(p);
-                        }
-                        assertEquals(ref, yb[1 + r], (cols + 1) * EPS * abs * 1.01 + 1e-6, "bf16 rows4 cols " + cols + " row " + r);
-                    }
+                    assertMatvec(bf.toDense(), rows & ~3, cols, x, 3, yb, 1, "bf16 rows4 cols " + cols);
                     float[] y4 = new float[rows + 1];
                     for (int r = 0; r + 3 < rows; r += 4) {
                         b.rows4F32Wide(r, x, 3, y4, 1);
                     }
-                    for (int r = 0; r < (rows & ~3); r++) {
-                        int n = b.row(r, ci, cv);
-                        double ref = 0;
-                        double abs = 0;
-                        for (int i = 0; i < n; i++) {
-                            double p = (double) cv[i] * x[3 + ci[i]];
-                            ref += p;
-                            abs += Math.abs(p);
-                        }
-                        assertEquals(ref, y4[1 + r], (cols + 1) * EPS * abs * 1.01 + 1e-6, "rows4 cols " + cols + " row " + r);
-                    }
+                    assertMatvec(b.toDense(), rows & ~3, cols, x, 3, y4, 1, "rows4 cols " + cols);
                 }
             }
         }
