@@ -154,7 +154,7 @@ class SparseMatrixTest {
         assertMatvec(d, rows, cols, x, 3, yFast, 2, spec.label() + " fast matvec");
         assertMatvec(d, rows, cols, x, 3, yRef, 2, spec.label() + " scalar matvec");
 
-        for (int m : new int[] {1, 5, 33, 70}) { // 70: more than one M-tile on 8 and on 16 lanes
+        for (int m : new int[] {1, 5, 20, 33, 70}) { // 20: both vectors of a 32-row tile; 70: several tiles
             int ldx = cols + 1;
             int ldy = rows + 3;
             float[] xs = new float[m * ldx];
