@@ -292,11 +292,12 @@ final class NofMMatrix extends AbstractSparseMatrix {
     }
 
     /**
-     * 2:4 on 16-lane machines ({@link Vec16}). F32 selects in the compressed domain: per 16
-     * columns, two rows' 16 stored values (stored one after the other in the interleaved block)
+     * 2:4 on 16-lane machines ({@link Vec16}). F32 and BF16 select in the compressed domain: per
+     * 16 columns, two rows' 16 stored values (stored one after the other in the interleaved block)
      * are multiplied by the 16 inputs that one permute picks from the step's 16 inputs, under
-     * indices built from the two rows' 32 index bits ({@link Vec16#select24}); four blocks of
-     * rows share the input load, and two blocks run at once ({@link #rows8Wide24F32}). INT8
+     * indices built from the two rows' 32 index bits ({@link Vec16#select24}); two blocks of four
+     * rows run at once and share each input load ({@link #rows8Wide24F32},
+     * {@link #rows8Wide24Bf16}). INT8
      * expands each row's 8 values to their columns under the mask of its two index bytes
      * ({@code expand}) and multiplies the 16 inputs as they are. The rows stored row by row (after
      * the last block of four) take the 8-lane path.

@@ -11,11 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (column, value) lists ({@link SparseMatrix#row}); then for each M-tile and each 16 KiB panel
  * of XT (resident in L1) every stored weight {@code w[r, c]} adds {@code w · XT[c, tile]} to row
  * r's MT accumulators — broadcast, four vector loads, four FMAs, with two accumulator sets so
- * eight FMA chains are in flight. On 16-lane machines the tile is 64 rows wide (32, as two
- * 16-lane vectors, for products of at most 32 rows: {@link #panel2Wide}); panels are
- * 4096 / tile-width columns, so always 16 KiB of XT: on a Sapphire
- * Rapids-class Xeon (2 vCPUs, M = 128, 4096² weights) a 2:4 product took 50–63 ms against
- * 76–81 ms with 8-lane tiles, dense 23–42 ms in the same runs.
+ * eight FMA chains are in flight. Panels are 4096 / tile-width columns, so always 16 KiB of XT.
+ * On 16-lane machines the tile is 64 rows wide (32, as two 16-lane vectors, for products of at
+ * most 32 rows: {@link #panel2Wide}): on a Sapphire Rapids-class Xeon (2 vCPUs, M = 128, 4096²
+ * weights) a 2:4 product took 50–63 ms against 76–81 ms with 8-lane tiles, dense 23–42 ms in the
+ * same runs.
  */
 final class SpMM {
     /** Lanes of the tile vectors: 16 where {@link Vec16#WIDE}, else 8. */
