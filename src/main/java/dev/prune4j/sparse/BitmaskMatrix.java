@@ -113,7 +113,7 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 }
             } else if (rows4Bf16) {
                 for (; r + 3 < r1; r += 4) {
-                    rows4Bf16Wide(r, x, xOff, y, yOff);
+                    rows4Wide(r, true, x, xOff, y, yOff);
                 }
             }
             for (; r < r1; r++) {
@@ -131,64 +131,17 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
      * misses waited for its own arithmetic; more streams overlap them).
      */
     void rows4F32Wide(int r, float[] x, int xOff, float[] y, int yOff) {
-        float[] v = values.f32;
-        long[] mk = mask;
-        int wpr = wordsPerRow;
-        int m0 = r * wpr;
-        int m1 = m0 + wpr;
-        int m2 = m1 + wpr;
-        int m3 = m2 + wpr;
-        int p0 = rowStart[r];
-        int p1 = rowStart[r + 1];
-        int p2 = rowStart[r + 2];
-        int p3 = rowStart[r + 3];
-        float[] lt = new float[16]; // lanes for Lanes.sumStored: no vector crosses a call
-        FloatVector a0 = FloatVector.zero(F16);
-        FloatVector a1 = a0;
-        FloatVector a2 = a0;
-        FloatVector a3 = a0;
-        int words = cols >>> 6;
-        for (int wi = 0; wi < words; wi++) {
-            long w0 = mk[m0 + wi];
-            long w1 = mk[m1 + wi];
-            long w2 = mk[m2 + wi];
-            long w3 = mk[m3 + wi];
-            int c = xOff + (wi << 6);
-            for (int k = 0; k < 64; k += 16) { // four 16-bit quarters of each word (unrolled by C2)
-                FloatVector xv = FloatVector.fromArray(F16, x, c + k);
-                long b0 = w0 >>> k & 0xFFFF;
-                long b1 = w1 >>> k & 0xFFFF;
-                long b2 = w2 >>> k & 0xFFFF;
-                long b3 = w3 >>> k & 0xFFFF;
-                a0 = FloatVector.fromArray(F16, v, p0).expand(VectorMask.fromLong(F16, b0)).fma(xv, a0);
-                a1 = FloatVector.fromArray(F16, v, p1).expand(VectorMask.fromLong(F16, b1)).fma(xv, a1);
-                a2 = FloatVector.fromArray(F16, v, p2).expand(VectorMask.fromLong(F16, b2)).fma(xv, a2);
-                a3 = FloatVector.fromArray(F16, v, p3).expand(VectorMask.fromLong(F16, b3)).fma(xv, a3);
-                p0 += Long.bitCount(b0);
-                p1 += Long.bitCount(b1);
-                p2 += Long.bitCount(b2);
-                p3 += Long.bitCount(b3);
-            }
-        }
-        int c = words << 6;
-        a0.intoArray(lt, 0);
-        y[yOff + r] = Lanes.sumStored(lt, 16) + tail(m0, p0, c, x, xOff);
-        a1.intoArray(lt, 0);
-        y[yOff + r + 1] = Lanes.sumStored(lt, 16) + tail(m1, p1, c, x, xOff);
-        a2.intoArray(lt, 0);
-        y[yOff + r + 2] = Lanes.sumStored(lt, 16) + tail(m2, p2, c, x, xOff);
-        a3.intoArray(lt, 0);
-        y[yOff + r + 3] = Lanes.sumStored(lt, 16) + tail(m3, p3, c, x, xOff);
+        rows4Wide(r, false, x, xOff, y, yOff);
     }
 
-    /**
-     * As {@link #rows4F32Wide} with BF16 values: 16 of them widened to float32 lanes (a shift into
-     * the upper half), then expanded. The 8-lane BF16 kernel, one row at a time with table
-     * expansion, ran 0.54–0.96× dense F32 in the sweep of 2026-12-08 (docs/PERFORMANCE.md) though
-     * it reads about half the bytes.
-     */
+    /** As {@link #rows4F32Wide} with BF16 values: 16 of them widened to float32 lanes, then expanded. */
     void rows4Bf16Wide(int r, float[] x, int xOff, float[] y, int yOff) {
-        short[] v = values.half;
+        rows4Wide(r, true, x, xOff, y, yOff);
+    }
+
+    private void rows4Wide(int r, boolean bf16, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        short[] h = values.half;
         long[] mk = mask;
         int wpr = wordsPerRow;
         int m0 = r * wpr;
@@ -217,10 +170,10 @@ final class BitmaskMatrix extends AbstractSparseMatrix {
                 long b1 = w1 >>> k & 0xFFFF;
                 long b2 = w2 >>> k & 0xFFFF;
                 long b3 = w3 >>> k & 0xFFFF;
-                a0 = Vec16.bf16(v, p0).expand(VectorMask.fromLong(F16, b0)).fma(xv, a0);
-                a1 = Vec16.bf16(v, p1).expand(VectorMask.fromLong(F16, b1)).fma(xv, a1);
-                a2 = Vec16.bf16(v, p2).expand(VectorMask.fromLong(F16, b2)).fma(xv, a2);
-                a3 = Vec16.bf16(v, p3).expand(VectorMask.fromLong(F16, b3)).fma(xv, a3);
+                a0 = Vec16.values(bf16, v, h, p0).expand(VectorMask.fromLong(F16, b0)).fma(xv, a0);
+                a1 = Vec16.values(bf16, v, h, p1).expand(VectorMask.fromLong(F16, b1)).fma(xv, a1);
+                a2 = Vec16.values(bf16, v, h, p2).expand(VectorMask.fromLong(F16, b2)).fma(xv, a2);
+                a3 = Vec16.values(bf16, v, h, p3).expand(VectorMask.fromLong(F16, b3)).fma(xv, a3);
                 p0 += Long.bitCount(b0);
                 p1 += Long.bitCount(b1);
                 p2 += Long.bitCount(b2);

@@ -367,49 +367,17 @@ final class NofMMatrix extends AbstractSparseMatrix {
      * added to the compute time instead of overlapping it.
      */
     void rows8Wide24F32(int r, int full, float[] x, int xOff, float[] y, int yOff) {
-        float[] v = values.f32;
-        byte[] ix = idx;
-        int va = r * perRow;
-        int vb = va + 4 * perRow;
-        int ia = r * idxStride;
-        int ib = ia + 4 * idxStride;
-        float[] lt = new float[16]; // lanes for Lanes.sumStored8: no vector crosses a call
-        FloatVector a01 = FloatVector.zero(Vec16.F);
-        FloatVector a23 = a01;
-        FloatVector a45 = a01;
-        FloatVector a67 = a01;
-        int blocks = full >>> 4;
-        for (int j = 0; j < blocks; j++) {
-            IntVector xi = FloatVector.fromArray(Vec16.F, x, xOff + 16 * j).reinterpretAsInts();
-            int p = va + 32 * j;
-            int q = ia + 8 * j;
-            int pb = vb + 32 * j;
-            int qb = ib + 8 * j;
-            a01 = FloatVector.fromArray(Vec16.F, v, p).fma(Vec16.select24(ix, q).selectFrom(xi).reinterpretAsFloats(), a01);
-            a23 = FloatVector.fromArray(Vec16.F, v, p + 16).fma(Vec16.select24(ix, q + 4).selectFrom(xi).reinterpretAsFloats(), a23);
-            a45 = FloatVector.fromArray(Vec16.F, v, pb).fma(Vec16.select24(ix, qb).selectFrom(xi).reinterpretAsFloats(), a45);
-            a67 = FloatVector.fromArray(Vec16.F, v, pb + 16).fma(Vec16.select24(ix, qb + 4).selectFrom(xi).reinterpretAsFloats(), a67);
-        }
-        a01.intoArray(lt, 0);
-        y[yOff + r] = Lanes.sumStored8(lt, 0) + tail24(r, full, x, xOff);
-        y[yOff + r + 1] = Lanes.sumStored8(lt, 8) + tail24(r + 1, full, x, xOff);
-        a23.intoArray(lt, 0);
-        y[yOff + r + 2] = Lanes.sumStored8(lt, 0) + tail24(r + 2, full, x, xOff);
-        y[yOff + r + 3] = Lanes.sumStored8(lt, 8) + tail24(r + 3, full, x, xOff);
-        a45.intoArray(lt, 0);
-        y[yOff + r + 4] = Lanes.sumStored8(lt, 0) + tail24(r + 4, full, x, xOff);
-        y[yOff + r + 5] = Lanes.sumStored8(lt, 8) + tail24(r + 5, full, x, xOff);
-        a67.intoArray(lt, 0);
-        y[yOff + r + 6] = Lanes.sumStored8(lt, 0) + tail24(r + 6, full, x, xOff);
-        y[yOff + r + 7] = Lanes.sumStored8(lt, 8) + tail24(r + 7, full, x, xOff);
+        rows8Wide24(r, false, full, x, xOff, y, yOff);
     }
 
-    /**
-     * As {@link #rows8Wide24F32} with BF16 values (16 widened to float32 lanes per load). The
-     * 8-lane BF16 2:4 kernel ran 0.67× dense F32 in the sweep of 2026-12-08 (docs/PERFORMANCE.md).
-     */
+    /** As {@link #rows8Wide24F32} with BF16 values (16 widened to float32 lanes per load). */
     void rows8Wide24Bf16(int r, int full, float[] x, int xOff, float[] y, int yOff) {
-        short[] v = values.half;
+        rows8Wide24(r, true, full, x, xOff, y, yOff);
+    }
+
+    private void rows8Wide24(int r, boolean bf16, int full, float[] x, int xOff, float[] y, int yOff) {
+        float[] v = values.f32;
+        short[] h = values.half;
         byte[] ix = idx;
         int va = r * perRow;
         int vb = va + 4 * perRow;
@@ -427,10 +395,10 @@ final class NofMMatrix extends AbstractSparseMatrix {
             int q = ia + 8 * j;
             int pb = vb + 32 * j;
             int qb = ib + 8 * j;
-            a01 = Vec16.bf16(v, p).fma(Vec16.select24(ix, q).selectFrom(xi).reinterpretAsFloats(), a01);
-            a23 = Vec16.bf16(v, p + 16).fma(Vec16.select24(ix, q + 4).selectFrom(xi).reinterpretAsFloats(), a23);
-            a45 = Vec16.bf16(v, pb).fma(Vec16.select24(ix, qb).selectFrom(xi).reinterpretAsFloats(), a45);
-            a67 = Vec16.bf16(v, pb + 16).fma(Vec16.select24(ix, qb + 4).selectFrom(xi).reinterpretAsFloats(), a67);
+            a01 = Vec16.values(bf16, v, h, p).fma(Vec16.select24(ix, q).selectFrom(xi).reinterpretAsFloats(), a01);
+            a23 = Vec16.values(bf16, v, h, p + 16).fma(Vec16.select24(ix, q + 4).selectFrom(xi).reinterpretAsFloats(), a23);
+            a45 = Vec16.values(bf16, v, h, pb).fma(Vec16.select24(ix, qb).selectFrom(xi).reinterpretAsFloats(), a45);
+            a67 = Vec16.values(bf16, v, h, pb + 16).fma(Vec16.select24(ix, qb + 4).selectFrom(xi).reinterpretAsFloats(), a67);
         }
         a01.intoArray(lt, 0);
         y[yOff + r] = Lanes.sumStored8(lt, 0) + tail24(r, full, x, xOff);
